@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The KUnit suites that xtcp_kunit.ko runs, one per area. */
+#ifndef _XTCP_KUNIT_H
+#define _XTCP_KUNIT_H
+
+#include <kunit/test.h>
+
+extern struct kunit_suite xtcp_proto_test_suite;
+extern struct kunit_suite xtcp_sock_test_suite;
+extern struct kunit_suite xtcp_harness_test_suite;
+
+#endif /* _XTCP_KUNIT_H */

@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for xtcp's shell selftests: KTAP output, kselftest exit
+# codes, the xtcp module, and network namespaces with random names that are
+# removed on exit whatever happens.
+
+readonly KSFT_PASS=0
+readonly KSFT_FAIL=1
+readonly KSFT_SKIP=4
+
+XTCP_SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+XTCP_MODULE_DIR=${XTCP_MODULE_DIR:-$XTCP_SELFTESTS/../module}
+
+ktap_count=0
+ktap_failed=0
+ktap_passed=0
+ktap_skipped=0
+xtcp_cleanups=()
+
+# The plan comes last (ktap_finished), so tests need not count ahead.
+ktap_header() {
+	echo "TAP version 13"
+}
+
+ktap_result() {	# ok|not ok, name, [directive]
+	ktap_count=$((ktap_count + 1))
+	echo "$1 $ktap_count $2${3:+ # $3}"
+}
+
+ktap_pass() { ktap_passed=$((ktap_passed + 1)); ktap_result ok "$1"; }
+ktap_fail() { ktap_failed=$((ktap_failed + 1)); ktap_result "not ok" "$1"; }
+ktap_skip() { ktap_skipped=$((ktap_skipped + 1)); ktap_result ok "$1" "SKIP $2"; }
+ktap_info() { echo "# $*"; }
+
+# check NAME COMMAND...: one test case, passed when COMMAND succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ktap_pass "$name"; else ktap_fail "$name"; fi
+}
+
+# check_fails NAME COMMAND...: passed when COMMAND fails.
+check_fails() {
+	local name=$1
+	shift
+	if "$@"; then ktap_fail "$name"; else ktap_pass "$name"; fi
+}
+
+ktap_finished() {
+	echo "1..$ktap_count"
+	echo "# Totals: pass:$ktap_passed fail:$ktap_failed skip:$ktap_skipped"
+	[ "$ktap_failed" = 0 ] || exit $KSFT_FAIL
+	[ "$ktap_passed" -gt 0 ] || exit $KSFT_SKIP
+	exit $KSFT_PASS
+}
+
+skip_all() {
+	echo "TAP version 13"
+	echo "1..0 # SKIP $*"
+	exit $KSFT_SKIP
+}
+
+require_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
+require_cmd() {
+	local c
+	for c in "$@"; do command -v "$c" >/dev/null || skip_all "needs $c"; done
+}
+
+# Cleanups run in reverse order on any exit, including a failed check.
+on_exit() { xtcp_cleanups=("$*" "${xtcp_cleanups[@]}"); }
+run_cleanups() {
+	local c
+	for c in "${xtcp_cleanups[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
+	xtcp_cleanups=()
+}
+trap run_cleanups EXIT
+
+# setup_ns VAR...: create one namespace per VAR, named xtcp-<random>.
+setup_ns() {
+	local var name
+	for var in "$@"; do
+		name=xtcp-$(mktemp -u XXXXXXXX)
+		ip netns add "$name" || return 1
+		on_exit ip netns del "$name"
+		ip -n "$name" link set lo up
+		eval "$var=$name"
+	done
+}
+
+xtcp_loaded() { [ -d /sys/module/xtcp ]; }
+
+# xtcp_load [PARAM=VALUE...]: insert xtcp.ko from XTCP_MODULE_DIR.
+xtcp_load() { insmod "$XTCP_MODULE_DIR/xtcp.ko" "$@"; }
+
+xtcp_unload() { ! xtcp_loaded || rmmod xtcp; }
+
+xtcp_protocol() { cat /sys/module/xtcp/parameters/protocol; }
+
+# xtcp_socket_errno PROTO [NETNS]: create a socket, print "ok" or the errno name.
+xtcp_socket_errno() {
+	local ns=${2:+ip netns exec $2}
+	$ns python3 -c '
+import errno, socket, sys
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_STREAM, int(sys.argv[1])).close()
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$1"
+}
+
+# proc_xtcp_count [NETNS]: sockets listed in /proc/net/xtcp (-1 if absent).
+proc_xtcp_count() {
+	local ns=${1:+ip netns exec $1}
+	if $ns test -r /proc/net/xtcp; then
+		$ns tail -n +2 /proc/net/xtcp | wc -l
+	else
+		echo -1
+	fi
+}
+
+# hold_socket PROTO [NETNS]: open a socket in a background process that keeps
+# it until killed; prints that process's pid once the socket exists.
+hold_socket() {
+	local ns=${2:+ip netns exec $2} ready pid
+	ready=$(mktemp)
+	$ns python3 -c '
+import signal, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, int(sys.argv[1]))
+open(sys.argv[2], "w").write("ready")
+signal.pause()' "$1" "$ready" >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -s "$ready" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -s "$ready" ]; then
+		rm -f "$ready"
+		echo "$pid"
+		return 0
+	fi
+	rm -f "$ready"
+	kill "$pid" 2>/dev/null
+	return 1
+}
+
+# release_socket PID: end a hold_socket() process and wait for it.
+release_socket() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}

@@ -13,6 +13,7 @@
 
 #include "xtcp.h"
 #include "xtcp_pernet.h"
+#include "xtcp_port.h"
 #include "xtcp_proto.h"
 
 static int protocol = IPPROTO_XTCP;
@@ -27,6 +28,7 @@ MODULE_PARM_DESC(protocol,
 enum xtcp_init_step {
 	XTCP_INIT_CHECK_PROTOCOL = 1,
 	XTCP_INIT_PROTO,
+	XTCP_INIT_PORT,
 	XTCP_INIT_PERNET,
 	XTCP_INIT_PROTOSW,
 };
@@ -73,9 +75,13 @@ static int __init xtcp_init(void)
 	if (err)
 		return err;
 
-	err = xtcp_init_fault(XTCP_INIT_PERNET) ?: xtcp_pernet_register();
+	err = xtcp_init_fault(XTCP_INIT_PORT) ?: xtcp_port_init();
 	if (err)
 		goto err_unregister_proto;
+
+	err = xtcp_init_fault(XTCP_INIT_PERNET) ?: xtcp_pernet_register();
+	if (err)
+		goto err_port_exit;
 
 	/* inet_register_protosw() cannot fail; the fault stands in for a check. */
 	err = xtcp_init_fault(XTCP_INIT_PROTOSW);
@@ -88,6 +94,8 @@ static int __init xtcp_init(void)
 
 err_unregister_pernet:
 	xtcp_pernet_unregister();
+err_port_exit:
+	xtcp_port_exit();
 err_unregister_proto:
 	xtcp_proto_unregister();
 	return err;
@@ -97,6 +105,7 @@ static void __exit xtcp_exit(void)
 {
 	xtcp_proto_switch_unregister();
 	xtcp_pernet_unregister();
+	xtcp_port_exit();
 	xtcp_proto_unregister();
 	pr_info("unloaded\n");
 }

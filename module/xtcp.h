@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xtcp: what every file of the module shares: the socket structure and the
- * few helpers that go with it.
+ * xtcp: what every file of the module shares: the socket structure, the
+ * per-segment control block and sequence-space helpers.
  */
 #ifndef _XTCP_H
 #define _XTCP_H
 
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
 #include <net/inet_connection_sock.h>
+#include <net/tcp_states.h>
 #include <uapi/linux/xtcp.h>
 
 /*
@@ -20,24 +23,167 @@
 #define XTCP_EXPORT_FOR_KUNIT(sym)
 #endif
 
+struct xtcp_port;
+
+/* Values Linux 6.1's TCP uses, so that xtcp behaves the same by default. */
+#define XTCP_RTO_INIT		(1 * HZ)	/* RFC 6298 2.1 */
+#define XTCP_RTO_MIN		(HZ / 5)	/* TCP_RTO_MIN: 200 ms */
+#define XTCP_RTO_MAX		(120 * HZ)	/* TCP_RTO_MAX */
+#define XTCP_DELACK_MIN		(HZ / 25)	/* TCP_DELACK_MIN: 40 ms */
+#define XTCP_INIT_CWND		10		/* RFC 6928, TCP_INIT_CWND */
+#define XTCP_MAX_WSCALE		14		/* RFC 7323 */
+#define XTCP_DEFAULT_MSS	536		/* RFC 9293 3.7.1 */
+
 /**
  * struct xtcp_sock - an xtcp socket
  * @icsk: the inet connection socket it is built on; must stay first so that
- *	inet_sk() and inet_csk() work on it
- * @table_node: link in the owning namespace's socket table
- * @mss_cache: current effective sending MSS
+ *	inet_sk() and inet_csk() work on it. Its retransmit timer serves SYN
+ *	and data retransmission and the zero-window probe, its delack timer
+ *	delayed ACKs; sk_timer serves TIME_WAIT and FIN_WAIT_2 of orphans.
+ * @table_node: link in the owning namespace's table of all sockets
+ * @port: the local port this socket holds (see xtcp_port.c), or NULL
+ * @iss: initial send sequence number
+ * @snd_una: oldest unacknowledged sequence number
+ * @snd_nxt: next sequence number to send (rewinds to @snd_una on RTO)
+ * @snd_max: highest sequence number sent so far, plus one
+ * @write_seq: sequence number after the last byte the user queued
+ * @snd_wnd: send window the peer offered, already scaled
+ * @max_window: largest window the peer ever offered (RFC 5961 ACK check)
+ * @snd_wl1: segment sequence number used for the last window update
+ * @snd_wl2: segment acknowledgment number used for the last window update
+ * @irs: initial receive sequence number
+ * @rcv_nxt: next sequence number expected
+ * @rcv_wnd: receive window we advertised last
+ * @rcv_wup: @rcv_nxt when @rcv_wnd was advertised
+ * @copied_seq: next sequence number to hand to the user
+ * @mss_cache: current effective sending MSS (payload bytes)
+ * @rx_mss: MSS the peer announced, clamped by @user_mss
+ * @adv_mss: MSS we announced
  * @user_mss: MSS clamp set by the user (TCP_MAXSEG), 0 when unset
+ * @snd_wscale: the peer's window shift
+ * @rcv_wscale: our window shift
+ * @wscale_ok: both sides offered window scaling
+ * @sack_ok: the peer offered SACK
+ * @tstamp_ok: both sides use timestamps (RFC 7323)
+ * @quickack: ACK every segment for now (connection start, out-of-order data)
+ * @ack_pending: an ACK is owed to the peer
+ * @unacked_segs: full-sized segments received since the last ACK we sent
+ * @ts_recent: the peer's last timestamp value, echoed back
+ * @ts_off: offset added to our timestamp clock (RFC 7323 5.4)
+ * @srtt_us: smoothed RTT in microseconds, 0 before the first sample
+ * @rttvar_us: RTT variation in microseconds
+ * @rto: current retransmission timeout in jiffies, backoff included
+ * @retransmits: consecutive retransmission timeouts without progress
+ * @cwnd: congestion window in segments
+ * @ssthresh: slow start threshold in segments
+ * @cwnd_cnt: ACKed segments counted towards the next congestion-avoidance step
+ * @send_head: first segment of the write queue not sent yet, or NULL
+ * @out_of_order: segments above @rcv_nxt, sorted by sequence number
+ * @tw_timeout: how long TIME_WAIT lasts, in jiffies (2 MSL)
+ * @syn_retries: SYN retransmissions before connect() fails (TCP_SYNCNT)
  */
 struct xtcp_sock {
 	struct inet_connection_sock	icsk;
 	struct hlist_node		table_node;
-	u32				mss_cache;
-	u16				user_mss;
+	struct xtcp_port		*port;
+
+	u32	iss;
+	u32	snd_una;
+	u32	snd_nxt;
+	u32	snd_max;
+	u32	write_seq;
+	u32	snd_wnd;
+	u32	max_window;
+	u32	snd_wl1;
+	u32	snd_wl2;
+
+	u32	irs;
+	u32	rcv_nxt;
+	u32	rcv_wnd;
+	u32	rcv_wup;
+	u32	copied_seq;
+
+	u32	mss_cache;
+	u16	rx_mss;
+	u16	adv_mss;
+	u16	user_mss;
+	u8	snd_wscale;
+	u8	rcv_wscale;
+	u8	wscale_ok:1,
+		sack_ok:1,
+		tstamp_ok:1,
+		quickack:1,
+		ack_pending:1;
+	u8	unacked_segs;
+
+	u32	ts_recent;
+	u32	ts_off;
+
+	u32	srtt_us;
+	u32	rttvar_us;
+	u32	rto;
+	u8	retransmits;
+	u8	syn_retries;
+
+	u32	cwnd;
+	u32	ssthresh;
+	u32	cwnd_cnt;
+
+	struct sk_buff		*send_head;
+	struct sk_buff_head	out_of_order;
+	u32			tw_timeout;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
+}
+
+/**
+ * struct xtcp_skb_cb - what xtcp keeps about a segment in skb->cb
+ * @seq: first sequence number of the segment
+ * @end_seq: @seq + SYN + FIN + payload length
+ * @flags: TCP header flags (TCPHDR_*)
+ * @retransmitted: sent more than once (Karn's rule: no RTT sample)
+ * @sent_us: when it was last sent, in microseconds (tcp_clock_us())
+ * @tsval: received: the peer's timestamp value
+ * @tsecr: received: the timestamp the peer echoes, 0 if none
+ * @saw_tstamp: received: carries a timestamp option
+ */
+struct xtcp_skb_cb {
+	u32	seq;
+	u32	end_seq;
+	u8	flags;
+	u8	retransmitted:1,
+		saw_tstamp:1;
+	u64	sent_us;
+	u32	tsval;
+	u32	tsecr;
+};
+
+#define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/* Sequence-space comparisons, modulo 2^32 (RFC 9293 3.4). */
+static inline bool xtcp_seq_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+static inline bool xtcp_seq_after(u32 a, u32 b)
+{
+	return xtcp_seq_before(b, a);
+}
+
+/* a <= b <= c, in sequence space */
+static inline bool xtcp_seq_between(u32 a, u32 b, u32 c)
+{
+	return c - a >= b - a;
+}
+
+/* Bytes sent and not yet acknowledged. */
+static inline u32 xtcp_flight(const struct xtcp_sock *xs)
+{
+	return xs->snd_nxt - xs->snd_una;
 }
 
 #endif /* _XTCP_H */

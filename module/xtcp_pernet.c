@@ -8,10 +8,19 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "xtcp.h"
 #include "xtcp_pernet.h"
+#include "xtcp_input.h"
 #include "xtcp_proc.h"
+#include "xtcp_route.h"
+
+/* Longest TIME_WAIT a sysctl write can ask for. */
+#define XTCP_TW_TIMEOUT_MAX	(600 * HZ)
+
+/* Buckets of a namespace's connection table. */
+#define XTCP_EHASH_SIZE		4096
 
 static unsigned int xtcp_net_id __read_mostly;
 
@@ -78,21 +87,145 @@ unsigned int xtcp_pernet_sock_count(const struct net *net)
 }
 XTCP_EXPORT_FOR_KUNIT(xtcp_pernet_sock_count);
 
+/**
+ * xtcp_net_routes() - the route cache of @net
+ * @net: namespace
+ *
+ * Return: never NULL.
+ */
+struct xtcp_route_cache *xtcp_net_routes(const struct net *net)
+{
+	return xtcp_net(net)->routes;
+}
+
+/**
+ * xtcp_net_ehash() - the connection table of @net
+ * @net: namespace
+ *
+ * Return: never NULL.
+ */
+struct xtcp_ehash *xtcp_net_ehash(const struct net *net)
+{
+	return &xtcp_net(net)->ehash;
+}
+
+/**
+ * xtcp_net_tw_timeout() - how long TIME_WAIT lasts in @net
+ * @net: namespace
+ *
+ * Return: jiffies; 60 s (2 MSL as Linux counts it) unless
+ * net.xtcp.tw_timeout_ms says otherwise.
+ */
+u32 xtcp_net_tw_timeout(const struct net *net)
+{
+	return clamp_val(READ_ONCE(xtcp_net(net)->tw_timeout), 0, XTCP_TW_TIMEOUT_MAX);
+}
+
+static struct ctl_table xtcp_net_sysctl_table[] = {
+	{
+		.procname	= "tw_timeout_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_ms_jiffies,
+	},
+	{}
+};
+
+static int xtcp_net_sysctl_init(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_net(net);
+	struct ctl_table *table;
+
+	table = kmemdup(xtcp_net_sysctl_table, sizeof(xtcp_net_sysctl_table),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	table[0].data = &xn->tw_timeout;
+	xn->sysctl = register_net_sysctl(net, "net/xtcp", table);
+	if (!xn->sysctl) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void xtcp_net_sysctl_exit(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_net(net);
+	struct ctl_table *table = xn->sysctl->ctl_table_arg;
+
+	unregister_net_sysctl_table(xn->sysctl);
+	kfree(table);
+}
+
 static int __net_init xtcp_net_init(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_net(net);
+	int err;
 
 	spin_lock_init(&xn->socks_lock);
 	INIT_HLIST_HEAD(&xn->socks);
 	xn->nsocks = 0;
-	return xtcp_proc_init_net(net);
+	xn->tw_timeout = TCP_TIMEWAIT_LEN;
+
+	err = xtcp_ehash_init(&xn->ehash, XTCP_EHASH_SIZE);
+	if (err)
+		return err;
+
+	err = xtcp_net_sysctl_init(net);
+	if (err)
+		goto err_destroy_ehash;
+
+	xn->routes = xtcp_route_cache_create(net, xtcp_route_default_max());
+	if (!xn->routes) {
+		err = -ENOMEM;
+		goto err_sysctl_exit;
+	}
+
+	err = xtcp_route_proc_init_net(net);
+	if (err)
+		goto err_destroy_routes;
+
+	err = xtcp_route_sysctl_init_net(net);
+	if (err)
+		goto err_route_proc_exit;
+
+	err = xtcp_proc_init_net(net);
+	if (err)
+		goto err_route_sysctl_exit;
+
+	/* Last: from here on segments reach the tables set up above. */
+	err = xtcp_input_init_net(net);
+	if (err)
+		goto err_proc_exit;
+	return 0;
+
+err_proc_exit:
+	xtcp_proc_exit_net(net);
+err_route_sysctl_exit:
+	xtcp_route_sysctl_exit_net(net);
+err_route_proc_exit:
+	xtcp_route_proc_exit_net(net);
+err_destroy_routes:
+	xtcp_route_cache_destroy(xn->routes);
+err_sysctl_exit:
+	xtcp_net_sysctl_exit(net);
+err_destroy_ehash:
+	xtcp_ehash_destroy(&xn->ehash);
+	return err;
 }
 
 static void __net_exit xtcp_net_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_net(net);
 
+	xtcp_input_exit_net(net);
 	xtcp_proc_exit_net(net);
+	xtcp_route_sysctl_exit_net(net);
+	xtcp_route_proc_exit_net(net);
+	xtcp_route_cache_destroy(xn->routes);
+	xtcp_net_sysctl_exit(net);
+	xtcp_ehash_destroy(&xn->ehash);
 	/* Each socket holds a reference on its namespace. */
 	WARN_ON_ONCE(!hlist_empty(&xn->socks));
 }

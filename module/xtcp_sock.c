@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The xtcp socket: creation, release and the socket calls.
+ * The xtcp socket: creation, the socket calls, and the life cycle.
  *
- * The socket-level calls mirror what native TCP does for a socket in the same
- * state, so a program sees the same errno from xtcp as from TCP. Where xtcp
- * has no protocol machinery yet (bind, listen, connect), the call checks its
- * arguments as native TCP would and then says -EOPNOTSUPP, never pretending
- * to have done the work.
+ * Every socket call answers as native TCP does for a socket in the same
+ * state, so a program sees the same errno from xtcp as from TCP.
+ *
+ * References: the socket starts with the one its struct socket owns. The
+ * connection table holds one while the 4-tuple is in use (SYN_SENT until
+ * CLOSE), each pending timer one. close() turns the first into the orphan's
+ * own reference, which xtcp_sock_destroy() drops once the connection is
+ * CLOSED.
  */
 #include <linux/in.h>
 #include <linux/ip.h>
@@ -15,17 +18,28 @@
 #include <linux/sockios.h>
 #include <linux/termios.h>
 #include <linux/tcp.h>
+#include <net/icmp.h>
 #include <net/inet_common.h>
+#include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/l3mdev.h>
+#include <net/route.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 
 #include "xtcp.h"
+#include "xtcp_connect.h"
+#include "xtcp_ehash.h"
+#include "xtcp_input.h"
+#include "xtcp_output.h"
 #include "xtcp_pernet.h"
+#include "xtcp_port.h"
+#include "xtcp_route.h"
 #include "xtcp_sock.h"
+#include "xtcp_timer.h"
+#include "xtcp_trace.h"
 
-/* RFC 9293 default send MSS before anything is known of the path. */
-#define XTCP_DEFAULT_MSS	536
 /* RFC 791 minimum MTU, the floor tcp_mtu_to_mss() applies as well. */
 #define XTCP_MIN_SND_MSS	48
 
@@ -33,7 +47,7 @@
  * xtcp_sock_mtu_to_mss() - sending MSS for a path MTU, as native TCP derives it
  * @pmtu: path MTU in bytes
  * @ext_hdr_len: IP options length on this socket
- * @user_mss: TCP_MAXSEG clamp, 0 if none
+ * @user_mss: clamp (TCP_MAXSEG or the peer's MSS), 0 if none
  * @min_mss: floor (net.ipv4.tcp_min_snd_mss)
  *
  * Return: the MSS; never below @min_mss.
@@ -52,87 +66,442 @@ XTCP_EXPORT_FOR_KUNIT(xtcp_sock_mtu_to_mss);
 /* icsk_sync_mss: ip_setsockopt(IP_OPTIONS) calls it on every ICSK socket. */
 static unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 min_mss;
+	if (pmtu)
+		inet_csk(sk)->icsk_pmtu_cookie = pmtu;
+	xtcp_output_sync_mss(sk);
+	return xtcp_sk(sk)->mss_cache;
+}
 
-	if (!pmtu)
-		return xs->mss_cache;
-	min_mss = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_min_snd_mss);
-	inet_csk(sk)->icsk_pmtu_cookie = pmtu;
-	xs->mss_cache = xtcp_sock_mtu_to_mss(pmtu, inet_csk(sk)->icsk_ext_hdr_len,
-					     xs->user_mss, min_mss);
-	return xs->mss_cache;
+/* sk_stream_write_space(), which the kernel does not export. */
+static void xtcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sk_stream_is_writeable(sk) || !sock)
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/**
+ * xtcp_sock_orphan_retries() - retransmissions an orphan gets before it
+ *	gives up (tcp_orphan_retries, 0 meaning 8 as in Linux)
+ * @sk: orphaned socket
+ *
+ * Return: the count.
+ */
+unsigned int xtcp_sock_orphan_retries(const struct sock *sk)
+{
+	int retries = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_orphan_retries);
+
+	return retries ? : 8;
+}
+
+/**
+ * xtcp_sock_fin_timeout() - how long an orphan waits in FIN_WAIT2
+ * @sk: socket
+ *
+ * Return: jiffies (net.ipv4.tcp_fin_timeout).
+ */
+unsigned long xtcp_sock_fin_timeout(const struct sock *sk)
+{
+	return READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout);
 }
 
 static int xtcp_init_sock(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
 
 	INIT_HLIST_NODE(&xs->table_node);
+	skb_queue_head_init(&xs->out_of_order);
+	xtcp_timer_init(sk);
 	xs->mss_cache = XTCP_DEFAULT_MSS;
+	xs->rto = XTCP_RTO_INIT;
+	xs->cwnd = XTCP_INIT_CWND;
+	xs->ssthresh = U32_MAX;
+	xs->tw_timeout = xtcp_net_tw_timeout(net);
 	inet_csk(sk)->icsk_sync_mss = xtcp_sync_mss;
 	sk->sk_state = TCP_CLOSE;
-	sk->sk_sndbuf = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_wmem[1]);
-	sk->sk_rcvbuf = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[1]);
-	sk->sk_prot->hash(sk);
+	sk->sk_write_space = xtcp_write_space;
+	sk->sk_sndbuf = READ_ONCE(net->ipv4.sysctl_tcp_wmem[1]);
+	sk->sk_rcvbuf = READ_ONCE(net->ipv4.sysctl_tcp_rmem[1]);
+	xtcp_pernet_sock_add(sk);
+	sock_prot_inuse_add(net, sk->sk_prot, 1);
 	return 0;
 }
 
+static void xtcp_purge_queues(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	xs->send_head = NULL;
+	skb_queue_purge(&xs->out_of_order);
+	skb_queue_purge(&sk->sk_receive_queue);
+}
+
+/* proto.destroy: runs once, when the socket is about to be freed. */
 static void xtcp_destroy_sock(struct sock *sk)
 {
-	sk->sk_prot->unhash(sk);
-}
-
-/*
- * The namespace's socket table is what /proc/net/xtcp walks; the in-use
- * count is the "sockets" column of /proc/net/protocols.
- */
-static int xtcp_hash(struct sock *sk)
-{
-	xtcp_pernet_sock_add(sk);
-	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
-	return 0;
-}
-
-static void xtcp_unhash(struct sock *sk)
-{
+	xtcp_timer_clear_all(sk);
+	xtcp_purge_queues(sk);
+	xtcp_port_release(sk);
 	if (xtcp_pernet_sock_del(sk))
 		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 
-static void xtcp_close(struct sock *sk, long timeout)
+/* proto.hash/unhash: the connection table (by 4-tuple). */
+static int xtcp_hash(struct sock *sk)
 {
-	lock_sock(sk);
+	return xtcp_ehash_insert(xtcp_net_ehash(sock_net(sk)), sk);
+}
+
+static void xtcp_unhash(struct sock *sk)
+{
+	if (sk_hashed(sk))
+		xtcp_ehash_remove(xtcp_net_ehash(sock_net(sk)), sk);
+}
+
+/**
+ * xtcp_sock_set_state() - move @sk to @state (RFC 9293 state machine)
+ * @sk: socket, locked
+ * @state: TCP_* state
+ *
+ * Leaving for CLOSE takes the socket out of the connection table and gives
+ * back a port that bind() did not choose, as tcp_set_state() does.
+ */
+void xtcp_sock_set_state(struct sock *sk, int state)
+{
+	if (sk->sk_state == state)
+		return;
+	trace_xtcp_state_change(sk, state);
+	if (state == TCP_CLOSE) {
+		sk->sk_prot->unhash(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			xtcp_port_release(sk);
+	}
+	/* inet_sk_state_store(): lockless readers see the state last. */
+	smp_store_release(&sk->sk_state, state);
+}
+
+/**
+ * xtcp_sock_established() - the handshake completed
+ * @sk: socket leaving SYN_SENT or SYN_RECV
+ */
+void xtcp_sock_established(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sock_set_state(sk, TCP_ESTABLISHED);
+	trace_xtcp_established(sk);
+	/* Room for the initial window and its ACK clock, as tcp_sndbuf_expand(). */
+	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
+		WRITE_ONCE(sk->sk_sndbuf,
+			   min_t(int, READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_wmem[2]),
+				 max_t(int, sk->sk_sndbuf,
+				       4 * XTCP_INIT_CWND * SKB_TRUESIZE(xs->mss_cache +
+									 MAX_TCP_HEADER))));
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	}
+}
+
+/* Free an orphan that reached CLOSE: the reference close() left behind. */
+static void xtcp_sock_destroy(struct sock *sk)
+{
+	WARN_ON_ONCE(sk->sk_state != TCP_CLOSE);
+	sk->sk_prot->destroy(sk);
+	sk_stream_kill_queues(sk);
+	sock_put(sk);
+}
+
+/**
+ * xtcp_sock_done() - the connection is over (tcp_done())
+ * @sk: socket, locked
+ *
+ * A socket the user still has is woken and stays until close(); an orphan
+ * is freed.
+ */
+void xtcp_sock_done(struct sock *sk)
+{
+	xtcp_sock_set_state(sk, TCP_CLOSE);
+	xtcp_timer_clear_all(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
-	inet_sk_set_state(sk, TCP_CLOSE);
-	release_sock(sk);
-	sk_common_release(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		xtcp_sock_destroy(sk);
+}
+
+/**
+ * xtcp_sock_reset() - the peer reset the connection (tcp_reset())
+ * @sk: socket, locked
+ *
+ * The errno the user sees is native TCP's: ECONNREFUSED for a connect,
+ * EPIPE after the peer's FIN, ECONNRESET otherwise.
+ */
+void xtcp_sock_reset(struct sock *sk)
+{
+	int err;
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		err = ECONNREFUSED;
+		break;
+	case TCP_CLOSE_WAIT:
+		err = EPIPE;
+		break;
+	case TCP_CLOSE:
+		return;
+	default:
+		err = ECONNRESET;
+	}
+	if (sk->sk_state != TCP_TIME_WAIT)
+		WRITE_ONCE(sk->sk_err, err);
+	/* sk_err before the state change: wakers read it after. */
+	smp_wmb();
+	xtcp_purge_queues(sk);
+	xtcp_sock_done(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+}
+
+/**
+ * xtcp_sock_icmp_error() - an ICMP error quoting one of our segments
+ * @sk: socket, bh-locked
+ * @type: ICMP type (destination unreachable or time exceeded)
+ * @code: ICMP code
+ * @seq: sequence number of the quoted segment
+ * @mtu: next-hop MTU for "fragmentation needed"
+ *
+ * As tcp_v4_err(): an error during the handshake fails the connect at once;
+ * later it is reported only with IP_RECVERR, and otherwise remembered as the
+ * reason a timeout gives. A quoted sequence number outside what is in
+ * flight is ignored: it cannot come from our segments (RFC 5927).
+ */
+void xtcp_sock_icmp_error(struct sock *sk, int type, int code, u32 seq, u32 mtu)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
+
+	if (!xtcp_seq_between(xs->snd_una, seq, xs->snd_max))
+		return;
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
+		if (mtu && mtu < inet_csk(sk)->icsk_pmtu_cookie) {
+			xtcp_route_learn_pmtu(xtcp_net_routes(sock_net(sk)),
+					      sk->sk_daddr, mtu);
+			if (!sock_owned_by_user(sk))
+				xtcp_sync_mss(sk, max(mtu, 68U));
+		}
+		return;
+	}
+	if (type == ICMP_DEST_UNREACH) {
+		if (code > NR_ICMP_UNREACH)
+			return;
+		err = icmp_err_convert[code].errno;
+	} else {
+		err = EHOSTUNREACH;
+	}
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		if (!sock_owned_by_user(sk)) {
+			WRITE_ONCE(sk->sk_err, err);
+			sk_error_report(sk);
+			xtcp_sock_done(sk);
+		} else {
+			WRITE_ONCE(sk->sk_err_soft, err);
+		}
+		return;
+	}
+	if (!sock_owned_by_user(sk) && inet_sk(sk)->recverr) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+}
+
+/* tcp_close_state(): where close() or shutdown(SHUT_WR) takes us, and
+ * whether a FIN goes out.
+ */
+static bool xtcp_close_state(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+	case TCP_SYN_RECV:
+		xtcp_sock_set_state(sk, TCP_FIN_WAIT1);
+		return true;
+	case TCP_CLOSE_WAIT:
+		xtcp_sock_set_state(sk, TCP_LAST_ACK);
+		return true;
+	case TCP_SYN_SENT:
+		xtcp_sock_set_state(sk, TCP_CLOSE);
+		return false;
+	default:
+		return false;
+	}
 }
 
 static int xtcp_disconnect(struct sock *sk, int flags)
 {
-	/* Nothing is ever in flight yet: back to a fresh, reusable socket. */
-	sk->sk_shutdown = 0;
-	sk->sk_err = 0;
-	inet_sk_set_state(sk, TCP_CLOSE);
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int old_state = sk->sk_state;
+
+	if (old_state != TCP_CLOSE)
+		xtcp_sock_set_state(sk, TCP_CLOSE);
+	/* tcp_need_reset(), and unsent data in CLOSING/LAST_ACK. */
+	if ((1 << old_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_SYN_RECV) ||
+	    ((1 << old_state) & (TCPF_CLOSING | TCPF_LAST_ACK) &&
+	     xs->snd_nxt != xs->write_seq)) {
+		xtcp_output_send_reset(sk, gfp_any());
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	} else if (old_state == TCP_SYN_SENT) {
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	}
+	xtcp_timer_clear_all(sk);
+	xtcp_purge_queues(sk);
+	inet->inet_dport = 0;
+	sk->sk_daddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+		inet->inet_saddr = 0;
+		sk->sk_rcv_saddr = 0;
+	}
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	xs->srtt_us = 0;
+	xs->rttvar_us = 0;
+	xs->rto = XTCP_RTO_INIT;
+	xs->cwnd = XTCP_INIT_CWND;
+	xs->ssthresh = U32_MAX;
+	xs->snd_wnd = 0;
+	xs->rcv_nxt = 0;
+	xs->copied_seq = 0;
+	inet_csk(sk)->icsk_retransmits = 0;
+	inet_csk(sk)->icsk_probes_out = 0;
+	__sk_dst_reset(sk);
+	sk_error_report(sk);
 	return 0;
+}
+
+static void xtcp_close(struct sock *sk, long timeout)
+{
+	struct sk_buff *skb;
+	u32 unread = 0;
+	int state;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (sk->sk_state == TCP_CLOSE)
+		goto adjudge;
+
+	while ((skb = __skb_dequeue(&sk->sk_receive_queue))) {
+		unread += skb->len;
+		kfree_skb(skb);
+	}
+	if (unread) {
+		/* RFC 2525 2.17: data the user never read: reset, not FIN. */
+		xtcp_sock_set_state(sk, TCP_CLOSE);
+		xtcp_output_send_reset(sk, sk->sk_allocation);
+	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
+		/* SO_LINGER with a zero timeout: abort (RST). */
+		sk->sk_prot->disconnect(sk, 0);
+	} else if (xtcp_close_state(sk)) {
+		xtcp_output_send_fin(sk);
+	}
+	sk_stream_wait_close(sk, timeout);
+
+adjudge:
+	state = sk->sk_state;
+	sock_hold(sk);
+	sock_orphan(sk);
+	release_sock(sk);	/* runs the backlog: the state may move on */
+
+	local_bh_disable();
+	bh_lock_sock(sk);
+	if (state == TCP_CLOSE) {
+		/* Nobody else will see it reach CLOSE: free it now. */
+		xtcp_timer_clear_all(sk);
+		xtcp_sock_destroy(sk);
+	} else if (sk->sk_state == TCP_CLOSE) {
+		/* Became CLOSE after the orphaning and was freed then. */
+	} else if (sk->sk_state == TCP_FIN_WAIT2) {
+		xtcp_timer_start_wait(sk, xtcp_sock_fin_timeout(sk));
+	}
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	sock_put(sk);
+}
+
+static void xtcp_shutdown(struct sock *sk, int how)
+{
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_SYN_SENT |
+				   TCPF_SYN_RECV | TCPF_CLOSE_WAIT)) {
+		if (xtcp_close_state(sk))
+			xtcp_output_send_fin(sk);
+	}
+}
+
+/* Bytes the user can read now. */
+static int xtcp_inq(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+		return 0;
+	return xs->rcv_nxt - xs->copied_seq -
+	       !!(sk->sk_shutdown & RCV_SHUTDOWN && sock_flag(sk, SOCK_DONE) &&
+		  xs->rcv_nxt != xs->copied_seq);
 }
 
 static int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int answ;
+
 	switch (cmd) {
 	case SIOCINQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = xtcp_inq(sk);
+		release_sock(sk);
+		break;
+	case SIOCATMARK:
+		answ = 0;	/* urgent data is not supported */
+		break;
 	case SIOCOUTQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV) ?
+		       0 : READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		break;
 	case SIOCOUTQNSD:
 		if (sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
-		/* No queues exist yet: nothing to read, nothing unsent. */
-		return put_user(0, (int __user *)arg);
-	case SIOCATMARK:
-		return put_user(0, (int __user *)arg);
+		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV) ?
+		       0 : READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
+		break;
 	default:
 		return -ENOIOCTLCMD;
 	}
+	return put_user(answ, (int __user *)arg);
 }
 
 /* Native TCP answers options of every level but SOL_TCP through IP. */
@@ -152,112 +521,294 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 	return -ENOPROTOOPT;
 }
 
-/* What tcp_sendmsg() says when the socket is not connected. */
-static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+/* Payload per queued segment: the MSS, within one linear buffer. */
+static unsigned int xtcp_size_goal(const struct xtcp_sock *xs)
 {
-	int err;
-
-	if (msg->msg_flags & MSG_FASTOPEN)
-		return -EOPNOTSUPP;
-	lock_sock(sk);
-	err = sk->sk_err ? sock_error(sk) : -EPIPE;
-	err = sk_stream_error(sk, msg->msg_flags, err);
-	release_sock(sk);
-	return err;
+	return min_t(unsigned int, xs->mss_cache, XTCP_SKB_MAX_PAYLOAD);
 }
 
-/* What tcp_recvmsg() says when there is nothing queued and no connection. */
+static int xtcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int flags = msg->msg_flags;
+	size_t copied = 0;
+	long timeo;
+	int err;
+
+	if (flags & MSG_FASTOPEN)
+		return -EOPNOTSUPP;
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+
+	while (msg_data_left(msg)) {
+		unsigned int goal = xtcp_size_goal(xs);
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		size_t copy;
+
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto out_err;
+		/* Fill the last segment if it has not left yet. */
+		if (!skb || !xs->send_head || skb->len >= goal ||
+		    (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN)) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = xtcp_output_alloc_skb(sk, goal, sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			XTCP_SKB_CB(skb)->seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->flags = TCPHDR_ACK;
+			xtcp_output_queue_skb(sk, skb);
+		}
+		copy = min_t(size_t, goal - skb->len, msg_data_left(msg));
+		copy = min_t(size_t, copy, skb_tailroom(skb));
+		if (copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter) != copy) {
+			__skb_trim(skb, skb->len - copy);
+			err = -EFAULT;
+			goto out_err;
+		}
+		XTCP_SKB_CB(skb)->end_seq += copy;
+		xs->write_seq += copy;
+		copied += copy;
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (copied)
+			xtcp_output_write_xmit(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	xtcp_output_write_xmit(sk);
+	return copied;
+
+out_err:
+	if (copied) {
+		xtcp_output_write_xmit(sk);
+		return copied;
+	}
+	return sk_stream_error(sk, flags, err);
+}
+
+static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	int ret;
+
+	lock_sock(sk);
+	ret = xtcp_sendmsg_locked(sk, msg, size);
+	release_sock(sk);
+	return ret;
+}
+
+/* After the user read: open the window if it grew a lot (tcp_cleanup_rbuf). */
+static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	s32 now_wnd;
+	int free_space;
+
+	if (copied <= 0 || !((1 << sk->sk_state) & (TCPF_ESTABLISHED |
+						    TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
+		return;
+	now_wnd = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
+	if (now_wnd < 0)
+		now_wnd = 0;
+	free_space = (READ_ONCE(sk->sk_rcvbuf) -
+		      atomic_read(&sk->sk_rmem_alloc)) / 2;
+	if (free_space >= 2 * now_wnd && free_space >= (int)xs->adv_mss)
+		xtcp_output_send_ack(sk);
+}
+
+static int xtcp_recvmsg_locked(struct sock *sk, struct msghdr *msg, size_t len,
+			       int flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 peek_seq, *seq;
+	int copied = 0;
+	long timeo;
+	int target;
+	int err;
+
+	if (sk->sk_state == TCP_LISTEN)
+		return -ENOTCONN;
+	if (flags & MSG_OOB)
+		return -EINVAL;		/* no urgent data, as tcp_recv_urg() */
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	seq = &xs->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = xs->copied_seq;
+		seq = &peek_seq;
+	}
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+
+	do {
+		struct sk_buff *skb, *last = NULL;
+		u32 offset, used;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			last = skb;
+			offset = *seq - XTCP_SKB_CB(skb)->seq;
+			if (offset < skb->len)
+				goto found;
+		}
+
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == TCP_CLOSE) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		xtcp_cleanup_rbuf(sk, copied);
+		sk_wait_data(sk, &timeo, last);
+		continue;
+
+found:
+		used = min_t(size_t, skb->len - offset, len);
+		if (!(flags & MSG_TRUNC)) {
+			err = skb_copy_datagram_msg(skb, offset, msg, used);
+			if (err) {
+				if (!copied)
+					copied = -EFAULT;
+				break;
+			}
+		}
+		*seq += used;
+		copied += used;
+		len -= used;
+		if (!(flags & MSG_PEEK) && used + offset >= skb->len) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+	} while (len > 0);
+
+	xtcp_cleanup_rbuf(sk, copied);
+	return copied;
+}
+
 static int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
-	int err;
+	int ret;
 
 	if (unlikely(flags & MSG_ERRQUEUE))
 		return inet_recv_error(sk, msg, len, addr_len);
-
 	lock_sock(sk);
-	if (sk->sk_state == TCP_LISTEN)
-		err = -ENOTCONN;
-	else if (flags & MSG_OOB)
-		err = -EINVAL;
-	else if (sock_flag(sk, SOCK_DONE))
-		err = 0;
-	else if (sk->sk_err)
-		err = sock_error(sk);
-	else if (sk->sk_shutdown & RCV_SHUTDOWN)
-		err = 0;
-	else
-		err = -ENOTCONN;
+	ret = xtcp_recvmsg_locked(sk, msg, len, flags);
 	release_sock(sk);
-	return err;
+	return ret;
 }
 
 struct proto xtcp_prot = {
 	.name		= "XTCP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
+	/* Lookups walk chains under RCU, as native TCP's do. */
+	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
 	.init		= xtcp_init_sock,
 	.destroy	= xtcp_destroy_sock,
 	.close		= xtcp_close,
+	.connect	= xtcp_connect_v4,
 	.disconnect	= xtcp_disconnect,
+	.shutdown	= xtcp_shutdown,
 	.ioctl		= xtcp_ioctl,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
 	.sendmsg	= xtcp_sendmsg,
 	.recvmsg	= xtcp_recvmsg,
+	.backlog_rcv	= xtcp_input_backlog_rcv,
 	.hash		= xtcp_hash,
 	.unhash		= xtcp_unhash,
 	/* bind() and connect() choose ports; nothing may bind behind our back. */
 	.no_autobind	= true,
 };
 
-static int xtcp_check_sin(const struct sockaddr *uaddr, int addr_len)
-{
-	if (addr_len < (int)sizeof(struct sockaddr_in))
-		return -EINVAL;
-	if (uaddr->sa_family != AF_INET)
-		return -EAFNOSUPPORT;
-	return 0;
-}
-
+/* __inet_bind() for xtcp: same checks, same errnos. */
 static int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 {
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)uaddr;
+	struct sockaddr_in *addr = (struct sockaddr_in *)uaddr;
+	struct sock *sk = sock->sk;
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	int chk_addr_ret, err;
+	u32 tb_id = RT_TABLE_LOCAL;
+	unsigned short snum;
 
 	if (addr_len < (int)sizeof(struct sockaddr_in))
 		return -EINVAL;
-	/* As __inet_bind(): AF_UNSPEC is tolerated for INADDR_ANY only. */
-	if (sin->sin_family != AF_INET &&
-	    (sin->sin_family != AF_UNSPEC ||
-	     sin->sin_addr.s_addr != htonl(INADDR_ANY)))
+	/* AF_UNSPEC is tolerated for INADDR_ANY only, as native. */
+	if (addr->sin_family != AF_INET &&
+	    (addr->sin_family != AF_UNSPEC ||
+	     addr->sin_addr.s_addr != htonl(INADDR_ANY)))
 		return -EAFNOSUPPORT;
-	return -EOPNOTSUPP;
-}
 
-static int xtcp_stream_connect(struct socket *sock, struct sockaddr *uaddr,
-			       int addr_len, int flags)
-{
-	struct sock *sk = sock->sk;
-	int err;
+	tb_id = l3mdev_fib_table_by_index(net, sk->sk_bound_dev_if) ? : tb_id;
+	chk_addr_ret = inet_addr_type_table(net, addr->sin_addr.s_addr, tb_id);
+	if (!inet_addr_valid_or_nonlocal(net, inet, addr->sin_addr.s_addr,
+					 chk_addr_ret))
+		return -EADDRNOTAVAIL;
+	snum = ntohs(addr->sin_port);
+	if (snum && inet_port_requires_bind_service(net, snum) &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
 
-	if (addr_len < (int)sizeof(uaddr->sa_family))
-		return -EINVAL;
-	if (uaddr->sa_family == AF_UNSPEC) {
-		lock_sock(sk);
-		err = sk->sk_prot->disconnect(sk, flags);
-		sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
-		release_sock(sk);
-		return err;
-	}
-	err = xtcp_check_sin(uaddr, addr_len);
-	return err ?: -EOPNOTSUPP;
+	lock_sock(sk);
+	err = -EINVAL;
+	if (sk->sk_state != TCP_CLOSE || inet->inet_num)
+		goto out;
+	err = xtcp_port_bind(sk, addr->sin_addr.s_addr, snum);
+	if (err)
+		goto out;
+	inet->inet_rcv_saddr = addr->sin_addr.s_addr;
+	inet->inet_saddr = addr->sin_addr.s_addr;
+	if (chk_addr_ret == RTN_MULTICAST || chk_addr_ret == RTN_BROADCAST)
+		inet->inet_saddr = 0;
+	if (inet->inet_rcv_saddr)
+		sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
+	if (snum)
+		sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+	inet->inet_daddr = 0;
+	inet->inet_dport = 0;
+	sk_dst_reset(sk);
+out:
+	release_sock(sk);
+	return err;
 }
 
 static int xtcp_listen(struct socket *sock, int backlog)
 {
 	if (sock->state != SS_UNCONNECTED)
 		return -EINVAL;
-	return -EOPNOTSUPP;
+	return -EOPNOTSUPP;	/* passive open: not yet */
 }
 
 /* Never listening yet, so like inet_csk_accept() on a non-listener. */
@@ -267,22 +818,38 @@ static int xtcp_accept(struct socket *sock, struct socket *newsock, int flags,
 	return -EINVAL;
 }
 
-/* tcp_poll() for a socket that is neither listening nor connecting. */
+/* tcp_poll() */
 static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			  poll_table *wait)
 {
 	struct sock *sk = sock->sk;
 	__poll_t mask = 0;
 	u8 shutdown;
+	int state;
 
 	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
 	shutdown = READ_ONCE(sk->sk_shutdown);
-	if (shutdown == SHUTDOWN_MASK || READ_ONCE(sk->sk_state) == TCP_CLOSE)
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
 		mask |= EPOLLHUP;
 	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-	/* Nothing is queued, so the send side always has room. */
-	mask |= EPOLLOUT | EPOLLWRNORM;
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (shutdown & SEND_SHUTDOWN) {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		} else if (sk_stream_is_writeable(sk)) {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		} else {
+			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+			/* Race with the ACK that frees space (see tcp_poll()). */
+			smp_mb__after_atomic();
+			if (sk_stream_is_writeable(sk))
+				mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
 	smp_rmb();	/* check error state after the state, as tcp_poll() */
 	if (READ_ONCE(sk->sk_err) ||
 	    !skb_queue_empty_lockless(&sk->sk_error_queue))
@@ -295,7 +862,7 @@ const struct proto_ops xtcp_stream_ops = {
 	.owner		= THIS_MODULE,
 	.release	= inet_release,
 	.bind		= xtcp_bind,
-	.connect	= xtcp_stream_connect,
+	.connect	= xtcp_connect_stream,
 	.socketpair	= sock_no_socketpair,
 	.accept		= xtcp_accept,
 	.getname	= inet_getname,

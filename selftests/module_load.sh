@@ -62,6 +62,7 @@ check "protocol=254 serves 254 and not 253" alt_protocol
 # running kernel can load SCTP (probing autoloads it, as socket() would).
 if modprobe -n -q sctp 2>/dev/null; then
 	taken() { modprobe sctp && ! xtcp_load protocol=132 2>/dev/null && no_trace; }
+	[ -d /sys/module/sctp ] || on_exit modprobe -r sctp
 	check "protocol=132 refused while SCTP holds it" taken
 else
 	ktap_skip "protocol=132 refused while SCTP holds it" "kernel has no SCTP module"

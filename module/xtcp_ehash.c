@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Table of connected xtcp sockets, keyed by 4-tuple.
+ *
+ * Readers (the receive hook, in softirq) walk a chain under RCU without
+ * taking a lock. Socket memory is SLAB_TYPESAFE_BY_RCU, as for native TCP:
+ * a socket found may be freed and reused while we look at it, so a match
+ * takes a reference with refcount_inc_not_zero() and is checked again, and a
+ * walk that ends on the wrong nulls marker (the socket moved to another
+ * chain) starts over.
+ */
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+
+#include "xtcp.h"
+#include "xtcp_ehash.h"
+
+/**
+ * xtcp_ehash_init() - allocate an empty table
+ * @eh: table to set up
+ * @size: number of buckets, a power of two
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_ehash_init(struct xtcp_ehash *eh, unsigned int size)
+{
+	unsigned int i;
+
+	eh->buckets = kvmalloc_array(size, sizeof(*eh->buckets), GFP_KERNEL);
+	if (!eh->buckets)
+		return -ENOMEM;
+	eh->locks = kvmalloc_array(size, sizeof(*eh->locks), GFP_KERNEL);
+	if (!eh->locks) {
+		kvfree(eh->buckets);
+		return -ENOMEM;
+	}
+	for (i = 0; i < size; i++) {
+		INIT_HLIST_NULLS_HEAD(&eh->buckets[i], i);
+		spin_lock_init(&eh->locks[i]);
+	}
+	eh->mask = size - 1;
+	get_random_bytes(&eh->secret, sizeof(eh->secret));
+	return 0;
+}
+
+/**
+ * xtcp_ehash_destroy() - free an empty table
+ * @eh: table; every socket has left it (each holds its namespace)
+ */
+void xtcp_ehash_destroy(struct xtcp_ehash *eh)
+{
+	kvfree(eh->locks);
+	kvfree(eh->buckets);
+}
+
+static unsigned int xtcp_ehash_slot(const struct xtcp_ehash *eh,
+				    __be32 raddr, __be16 rport,
+				    __be32 laddr, __be16 lport)
+{
+	return siphash_3u32((__force u32)raddr, (__force u32)laddr,
+			    ((__force u32)rport << 16) | (__force u32)lport,
+			    &eh->secret) & eh->mask;
+}
+
+static bool xtcp_ehash_match(const struct sock *sk, const struct net *net,
+			     __be32 raddr, __be16 rport,
+			     __be32 laddr, __be16 lport)
+{
+	return sk->sk_daddr == raddr && sk->sk_rcv_saddr == laddr &&
+	       sk->sk_dport == rport && inet_sk(sk)->inet_sport == lport &&
+	       net_eq(sock_net(sk), net);
+}
+
+/**
+ * xtcp_ehash_insert() - make a connecting socket findable by its 4-tuple
+ * @eh: its namespace's table
+ * @sk: socket with addresses and ports set
+ *
+ * The table holds a reference on @sk until xtcp_ehash_remove().
+ *
+ * Return: 0, or -EADDRNOTAVAIL if the 4-tuple is already in use.
+ */
+int xtcp_ehash_insert(struct xtcp_ehash *eh, struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	struct hlist_nulls_node *node;
+	unsigned int slot;
+	struct sock *other;
+
+	slot = xtcp_ehash_slot(eh, sk->sk_daddr, sk->sk_dport,
+			       sk->sk_rcv_saddr, inet->inet_sport);
+	spin_lock_bh(&eh->locks[slot]);
+	sk_nulls_for_each(other, node, &eh->buckets[slot]) {
+		if (xtcp_ehash_match(other, sock_net(sk), sk->sk_daddr,
+				     sk->sk_dport, sk->sk_rcv_saddr,
+				     inet->inet_sport)) {
+			spin_unlock_bh(&eh->locks[slot]);
+			return -EADDRNOTAVAIL;
+		}
+	}
+	sk->sk_hash = slot;
+	sk_nulls_add_node_rcu(sk, &eh->buckets[slot]);
+	spin_unlock_bh(&eh->locks[slot]);
+	return 0;
+}
+
+/**
+ * xtcp_ehash_remove() - take a socket out of the table, if it is in
+ * @eh: its namespace's table
+ * @sk: socket; the table's reference is dropped
+ */
+void xtcp_ehash_remove(struct xtcp_ehash *eh, struct sock *sk)
+{
+	unsigned int slot = sk->sk_hash & eh->mask;
+
+	spin_lock_bh(&eh->locks[slot]);
+	sk_nulls_del_node_init_rcu(sk);
+	spin_unlock_bh(&eh->locks[slot]);
+}
+
+/**
+ * xtcp_ehash_lookup() - the socket a segment belongs to
+ * @eh: table of the namespace the segment arrived in
+ * @net: that namespace
+ * @raddr: segment's source address (the peer)
+ * @rport: segment's source port
+ * @laddr: segment's destination address (ours)
+ * @lport: segment's destination port
+ *
+ * Context: RCU read side (softirq).
+ * Return: the socket with a reference the caller must drop, or NULL.
+ */
+struct sock *xtcp_ehash_lookup(struct xtcp_ehash *eh, const struct net *net,
+			       __be32 raddr, __be16 rport,
+			       __be32 laddr, __be16 lport)
+{
+	unsigned int slot = xtcp_ehash_slot(eh, raddr, rport, laddr, lport);
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+
+begin:
+	sk_nulls_for_each_rcu(sk, node, &eh->buckets[slot]) {
+		if (!xtcp_ehash_match(sk, net, raddr, rport, laddr, lport))
+			continue;
+		if (unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
+			goto begin;
+		if (unlikely(!xtcp_ehash_match(sk, net, raddr, rport, laddr,
+					       lport))) {
+			sock_put(sk);
+			goto begin;
+		}
+		return sk;
+	}
+	/* Ended on another chain's marker: the walk was diverted, redo it. */
+	if (get_nulls_value(node) != slot)
+		goto begin;
+	return NULL;
+}

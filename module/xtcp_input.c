@@ -1,0 +1,785 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive path.
+ *
+ * IPv4 hands every TCP segment to native TCP's tcp_v4_rcv(), which knows
+ * nothing of xtcp sockets, and IPPROTO_TCP's slot cannot be taken. So xtcp
+ * watches NF_INET_LOCAL_IN in each namespace: a segment whose 4-tuple is in
+ * xtcp's table is stolen (NF_STOLEN) and processed here; every other
+ * segment continues to native TCP untouched. The hook runs last
+ * (NF_IP_PRI_LAST), after the firewall's INPUT rules and IP reassembly, so
+ * xtcp traffic is filtered exactly like native TCP traffic.
+ *
+ * Segment processing follows RFC 9293 3.10.7, with RFC 5961's defences
+ * against blind resets and injection.
+ */
+#include <linux/ip.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/tcp.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <asm/unaligned.h>
+
+#include "xtcp.h"
+#include "xtcp_ehash.h"
+#include "xtcp_input.h"
+#include "xtcp_output.h"
+#include "xtcp_pernet.h"
+#include "xtcp_route.h"
+#include "xtcp_sock.h"
+#include "xtcp_timer.h"
+#include "xtcp_trace.h"
+
+/**
+ * xtcp_input_parse_options() - read the options of a segment
+ * @th: TCP header, with th->doff * 4 bytes readable
+ * @opt: filled in; absent options get their "absent" value
+ *
+ * As tcp_parse_options(): SYN-only options count only on a SYN, and a
+ * malformed option (length below 2 or past the header) ends the parsing,
+ * keeping what was valid before it.
+ */
+void xtcp_input_parse_options(const struct tcphdr *th, struct xtcp_options *opt)
+{
+	const unsigned char *ptr = (const unsigned char *)(th + 1);
+	int length = th->doff * 4 - (int)sizeof(struct tcphdr);
+
+	memset(opt, 0, sizeof(*opt));
+	opt->wscale = -1;
+	while (length > 0) {
+		int opcode = *ptr++;
+		int opsize;
+
+		if (opcode == TCPOPT_EOL)
+			return;
+		if (opcode == TCPOPT_NOP) {
+			length--;
+			continue;
+		}
+		if (length < 2)
+			return;
+		opsize = *ptr++;
+		if (opsize < 2 || opsize > length)
+			return;
+		switch (opcode) {
+		case TCPOPT_MSS:
+			if (opsize == TCPOLEN_MSS && th->syn)
+				opt->mss = get_unaligned_be16(ptr);
+			break;
+		case TCPOPT_WINDOW:
+			if (opsize == TCPOLEN_WINDOW && th->syn)
+				opt->wscale = min_t(u8, *ptr, XTCP_MAX_WSCALE);
+			break;
+		case TCPOPT_TIMESTAMP:
+			if (opsize == TCPOLEN_TIMESTAMP) {
+				opt->saw_tstamp = true;
+				opt->tsval = get_unaligned_be32(ptr);
+				opt->tsecr = get_unaligned_be32(ptr + 4);
+			}
+			break;
+		case TCPOPT_SACK_PERM:
+			if (opsize == TCPOLEN_SACK_PERM && th->syn)
+				opt->sack_ok = true;
+			break;
+		}
+		ptr += opsize - 2;
+		length -= opsize;
+	}
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_input_parse_options);
+
+static void xtcp_ack_now(struct sock *sk)
+{
+	xtcp_sk(sk)->ack_pending = 1;
+	xtcp_output_send_ack(sk);
+}
+
+/* RFC 5961: answer a suspicious segment with an ACK and let the peer sort
+ * it out; a blind attacker cannot see that ACK.
+ */
+static void xtcp_challenge_ack(struct sock *sk)
+{
+	xtcp_ack_now(sk);
+}
+
+/* RTT sample for newly acknowledged data: timestamps if both sides use
+ * them (valid across retransmissions), else the send time of a segment
+ * that was sent once (Karn's rule).
+ */
+static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
+			    u64 sent_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 sample_us;
+
+	if (xs->tstamp_ok && in->saw_tstamp && in->tsecr) {
+		u32 delta_ms = xtcp_output_tsval(sk) - in->tsecr;
+
+		if ((s32)delta_ms < 0)
+			return;
+		sample_us = delta_ms * USEC_PER_MSEC;
+	} else if (sent_us) {
+		sample_us = tcp_clock_us() - sent_us;
+	} else {
+		return;
+	}
+	xs->rto = xtcp_timer_rtt_sample(&xs->srtt_us, &xs->rttvar_us, sample_us,
+					jiffies_to_usecs(XTCP_RTO_MIN));
+}
+
+/*
+ * Drop what @ack acknowledges from the write queue. Returns the number of
+ * bytes newly acknowledged and the send time of the newest segment that was
+ * sent only once (0 if none) for the RTT estimator.
+ */
+static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 *sent_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	u32 acked = ack - xs->snd_una;
+
+	*sent_us = 0;
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (xtcp_seq_after(cb->end_seq, ack))
+			break;
+		*sent_us = cb->retransmitted ? 0 : cb->sent_us;
+		if (xs->send_head == skb)
+			xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+					NULL : skb->next;
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		consume_skb(skb);
+	}
+	xs->snd_una = ack;
+	/* After going back on an RTO, the peer may ack what we resend anyway. */
+	if (xtcp_seq_before(xs->snd_nxt, ack)) {
+		xs->snd_nxt = ack;
+		xs->send_head = skb_peek(&sk->sk_write_queue);
+		while (xs->send_head &&
+		       !xtcp_seq_after(XTCP_SKB_CB(xs->send_head)->end_seq, ack))
+			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
+							  xs->send_head) ?
+					NULL : xs->send_head->next;
+	}
+	return acked;
+}
+
+/* RFC 5681 3.1: slow start below ssthresh, then one segment per window. */
+static void xtcp_cong_avoid(struct xtcp_sock *xs, u32 acked)
+{
+	u32 segs = max(acked / max(xs->mss_cache, 1U), 1U);
+
+	if (xs->cwnd < xs->ssthresh) {
+		xs->cwnd = min(xs->cwnd + segs, xs->ssthresh);
+		return;
+	}
+	xs->cwnd_cnt += segs;
+	if (xs->cwnd_cnt >= xs->cwnd) {
+		xs->cwnd_cnt -= xs->cwnd;
+		if (xs->cwnd < U16_MAX)
+			xs->cwnd++;
+	}
+}
+
+/* Whether our FIN, the last thing we queued, is acknowledged. */
+static bool xtcp_fin_acked(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return (1 << sk->sk_state) & (TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK) &&
+	       xs->snd_una == xs->write_seq;
+}
+
+/* RFC 9293 3.10.7.4, fifth check: the ACK field. Returns false to drop. */
+static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *th)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ack = ntohl(th->ack_seq);
+	u64 sent_us;
+	u32 acked;
+
+	if (xtcp_seq_after(ack, xs->snd_max)) {
+		/* Acknowledges something never sent. */
+		xtcp_ack_now(sk);
+		return false;
+	}
+	if (xtcp_seq_before(ack, xs->snd_una - xs->max_window)) {
+		xtcp_challenge_ack(sk);		/* RFC 5961 5.2 */
+		return false;
+	}
+
+	if (xtcp_seq_after(ack, xs->snd_una)) {
+		acked = xtcp_clean_acked(sk, ack, &sent_us);
+		xtcp_rtt_sample(sk, cb, sent_us);
+		inet_csk(sk)->icsk_retransmits = 0;
+		inet_csk(sk)->icsk_probes_out = 0;
+		xs->retransmits = 0;
+		xtcp_cong_avoid(xs, acked);
+		if (skb_queue_empty(&sk->sk_write_queue))
+			xtcp_timer_clear_rto(sk);
+		else if (xtcp_flight(xs))
+			xtcp_timer_reset_rto(sk);	/* RFC 6298 5.3 */
+		sk->sk_write_space(sk);
+	}
+
+	/* RFC 9293 3.10.7.4: take the window from the newest segment. */
+	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
+	    (xs->snd_wl1 == cb->seq && !xtcp_seq_before(ack, xs->snd_wl2))) {
+		xs->snd_wnd = (u32)ntohs(th->window) << xs->snd_wscale;
+		xs->max_window = max(xs->max_window, xs->snd_wnd);
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = ack;
+	}
+
+	if (!xtcp_fin_acked(sk))
+		return true;
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+		xtcp_sock_set_state(sk, TCP_FIN_WAIT2);
+		sk->sk_state_change(sk);
+		/* An orphan waits for the peer's FIN only tcp_fin_timeout. */
+		if (sock_flag(sk, SOCK_DEAD))
+			xtcp_timer_start_wait(sk, xtcp_sock_fin_timeout(sk));
+		break;
+	case TCP_CLOSING:
+		xtcp_sock_set_state(sk, TCP_TIME_WAIT);
+		xtcp_timer_start_wait(sk, xs->tw_timeout);
+		break;
+	case TCP_LAST_ACK:
+		xtcp_sock_done(sk);
+		return false;
+	}
+	return true;
+}
+
+/* The peer closed its direction (RFC 9293 3.10.7.4, eighth check). */
+static void xtcp_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		xtcp_sock_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		/* Simultaneous close: our FIN is not acknowledged yet. */
+		xtcp_sock_set_state(sk, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		xtcp_sock_set_state(sk, TCP_TIME_WAIT);
+		xtcp_timer_start_wait(sk, xs->tw_timeout);
+		break;
+	}
+	/* Nothing can follow a FIN. */
+	skb_queue_purge(&xs->out_of_order);
+	xs->quickack = 1;
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/* Hand an in-order segment to the receive queue; true if it carried data. */
+static bool xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 trim = xs->rcv_nxt - cb->seq;
+	bool fin = cb->flags & TCPHDR_FIN;
+
+	if (trim) {
+		/* The head overlaps what we have: keep only the new bytes. */
+		if (trim >= skb->len) {
+			cb->seq += skb->len;
+			__skb_trim(skb, 0);
+		} else {
+			if (!pskb_pull(skb, trim)) {
+				kfree_skb(skb);
+				return false;
+			}
+			cb->seq += trim;
+		}
+	}
+	xs->rcv_nxt = cb->end_seq;
+	if (!skb->len) {
+		kfree_skb(skb);
+		if (fin)
+			xtcp_fin(sk);
+		return false;
+	}
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	if (fin)
+		xtcp_fin(sk);
+	return true;
+}
+
+/* Move segments the gap was waiting for from the out-of-order queue. */
+static bool xtcp_ofo_drain(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool data = false;
+
+	while ((skb = skb_peek(&xs->out_of_order))) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
+			break;
+		__skb_unlink(skb, &xs->out_of_order);
+		if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
+			kfree_skb(skb);		/* wholly duplicate */
+			continue;
+		}
+		data |= xtcp_queue_rcv(sk, skb);
+	}
+	return data;
+}
+
+/* Keep a segment that arrived ahead of a gap, sorted by sequence. */
+static void xtcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *pos;
+
+	skb_queue_reverse_walk(&xs->out_of_order, pos) {
+		struct xtcp_skb_cb *pcb = XTCP_SKB_CB(pos);
+
+		if (!xtcp_seq_after(pcb->seq, cb->seq)) {
+			if (!xtcp_seq_before(pcb->end_seq, cb->end_seq)) {
+				kfree_skb(skb);		/* already have it all */
+				return;
+			}
+			skb_dst_drop(skb);
+			skb_set_owner_r(skb, sk);
+			__skb_queue_after(&xs->out_of_order, pos, skb);
+			return;
+		}
+	}
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_head(&xs->out_of_order, skb);
+}
+
+/* RFC 9293 3.10.7.4, seventh and eighth checks: segment text and FIN. */
+static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool data = false;
+
+	if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
+		/* A duplicate: our ACK was probably lost. */
+		kfree_skb(skb);
+		xs->quickack = 1;
+		xs->ack_pending = 1;
+		return;
+	}
+	/* The peer must respect our window; memory is what really bounds it. */
+	if (skb->len &&
+	    atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf)) {
+		kfree_skb(skb);
+		xs->ack_pending = 1;
+		return;
+	}
+	if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+		xtcp_ofo_queue(sk, skb);
+		/* Tell the sender about the gap at once (RFC 5681 4.2). */
+		xs->quickack = 1;
+		xs->ack_pending = 1;
+		return;
+	}
+	if (skb->len >= xs->adv_mss - TCPOLEN_TSTAMP_ALIGNED)
+		xs->unacked_segs++;
+	data = xtcp_queue_rcv(sk, skb);
+	if (!skb_queue_empty(&xs->out_of_order)) {
+		data |= xtcp_ofo_drain(sk);
+		xs->quickack = 1;	/* the gap just closed */
+	}
+	xs->ack_pending = 1;
+	if (data && !sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+}
+
+/* Delayed ACKs as Linux does: every second full segment, or after 40 ms. */
+static void xtcp_ack_decide(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ack_pending)
+		return;
+	if (xs->quickack || xs->unacked_segs >= 2 ||
+	    !skb_queue_empty(&xs->out_of_order) ||
+	    (1 << sk->sk_state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_TIME_WAIT)) {
+		xs->quickack = 0;
+		xtcp_output_send_ack(sk);
+	} else {
+		xtcp_timer_reset_delack(sk, XTCP_DELACK_MIN);
+	}
+}
+
+/* RFC 9293 3.10.7.4, first check, in Linux's form (tcp_sequence()). */
+static bool xtcp_sequence_ok(const struct xtcp_sock *xs, u32 seq, u32 end_seq)
+{
+	u32 wnd = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
+
+	if ((s32)wnd < 0)
+		wnd = 0;
+	return !xtcp_seq_before(end_seq, xs->rcv_wup) &&
+	       !xtcp_seq_after(seq, xs->rcv_nxt + wnd);
+}
+
+/* Segment for a synchronized connection (RFC 9293 3.10.7.4). */
+static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_sequence_ok(xs, cb->seq, cb->end_seq)) {
+		if (!th->rst) {
+			if (sk->sk_state == TCP_TIME_WAIT && th->fin)
+				xtcp_timer_start_wait(sk, xs->tw_timeout);
+			xtcp_ack_now(sk);
+		}
+		goto drop;
+	}
+	if (th->rst) {
+		/* RFC 5961 3.2: only an exact match resets. */
+		if (cb->seq == xs->rcv_nxt)
+			xtcp_sock_reset(sk);
+		else
+			xtcp_challenge_ack(sk);
+		goto drop;
+	}
+	if (xs->tstamp_ok && cb->saw_tstamp &&
+	    !xtcp_seq_after(cb->seq, xs->rcv_wup))
+		xs->ts_recent = cb->tsval;
+	if (th->syn) {
+		xtcp_challenge_ack(sk);		/* RFC 5961 4.2 */
+		goto drop;
+	}
+	if (!th->ack)
+		goto drop;
+	if (!xtcp_ack(sk, skb, th))
+		goto drop;
+
+	if (cb->end_seq != cb->seq) {
+		switch (sk->sk_state) {
+		case TCP_FIN_WAIT1:
+		case TCP_FIN_WAIT2:
+			/* Closed by the user: new data can never be read (RFC 2525). */
+			if ((sk->sk_shutdown & RCV_SHUTDOWN) && skb->len &&
+			    xtcp_seq_after(cb->end_seq - !!th->fin, xs->rcv_nxt)) {
+				xtcp_output_send_reset(sk, GFP_ATOMIC);
+				xtcp_sock_reset(sk);
+				goto drop;
+			}
+			fallthrough;
+		case TCP_ESTABLISHED:
+			xtcp_data_queue(sk, skb);
+			skb = NULL;
+			break;
+		default:
+			/* CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT: the peer's
+			 * FIN came already; re-acknowledge a retransmission.
+			 */
+			xs->ack_pending = 1;
+			break;
+		}
+	}
+	if (sk->sk_state == TCP_CLOSE)
+		goto drop;
+	xtcp_output_write_xmit(sk);
+	xtcp_ack_decide(sk);
+drop:
+	kfree_skb(skb);
+}
+
+/* RFC 9293 3.10.7.3: the answer to our SYN. */
+static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_options opt;
+	u32 ack = ntohl(th->ack_seq);
+	u64 sent_us;
+
+	if (th->ack && (!xtcp_seq_after(ack, xs->iss) ||
+			xtcp_seq_after(ack, xs->snd_max))) {
+		/* Not for our SYN: <SEQ=SEG.ACK><CTL=RST>, unless it is one. */
+		if (!th->rst)
+			xtcp_output_send_reset_to(sk, ack);
+		goto drop;
+	}
+	if (th->rst) {
+		if (th->ack)
+			xtcp_sock_reset(sk);	/* ECONNREFUSED */
+		goto drop;
+	}
+	if (!th->syn)
+		goto drop;
+
+	xtcp_input_parse_options(th, &opt);
+	xs->irs = cb->seq;
+	xs->rcv_nxt = cb->seq + 1;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->copied_seq = xs->rcv_nxt;
+	if (xs->wscale_ok && opt.wscale >= 0) {
+		xs->snd_wscale = opt.wscale;
+	} else {
+		xs->wscale_ok = 0;
+		xs->snd_wscale = 0;
+		xs->rcv_wscale = 0;
+	}
+	xs->sack_ok = xs->sack_ok && opt.sack_ok;
+	xs->tstamp_ok = xs->tstamp_ok && opt.saw_tstamp;
+	if (xs->tstamp_ok)
+		xs->ts_recent = opt.tsval;
+	xs->rx_mss = opt.mss ? : XTCP_DEFAULT_MSS;
+	trace_xtcp_synack_recv(sk, cb->seq, ack, opt.mss,
+			       xs->wscale_ok ? xs->snd_wscale : -1,
+			       xs->sack_ok, xs->tstamp_ok);
+
+	if (!th->ack) {
+		/* Simultaneous open (RFC 9293 3.5, figure 8). */
+		xs->snd_wnd = ntohs(th->window);
+		xs->snd_wl1 = cb->seq;
+		xtcp_sock_set_state(sk, TCP_SYN_RECV);
+		xtcp_output_retransmit_head(sk);
+		goto drop;
+	}
+
+	xtcp_clean_acked(sk, ack, &sent_us);
+	xtcp_rtt_sample(sk, cb, sent_us);
+	xtcp_timer_clear_rto(sk);
+	xs->snd_wnd = ntohs(th->window);	/* never scaled in a SYN */
+	xs->max_window = xs->snd_wnd;
+	xs->snd_wl1 = cb->seq;
+	xs->snd_wl2 = ack;
+	xtcp_output_sync_mss(sk);
+	/* RFC 6298 5.7 as Linux applies it: lost SYNs shrink the first window. */
+	xs->cwnd = inet_csk(sk)->icsk_retransmits > 1 ? 1 : XTCP_INIT_CWND;
+	inet_csk(sk)->icsk_retransmits = 0;
+	xtcp_sock_established(sk);
+
+	xs->quickack = 1;
+	if (cb->end_seq - cb->seq > 1 || (cb->flags & TCPHDR_FIN)) {
+		/* Data (or FIN) on the SYN-ACK: take it after the SYN. */
+		cb->seq++;
+		xtcp_data_queue(sk, skb);
+		skb = NULL;
+	}
+	xtcp_ack_now(sk);
+	xtcp_output_write_xmit(sk);
+drop:
+	kfree_skb(skb);
+}
+
+/* Third segment of a simultaneous open. */
+static void xtcp_rcv_synrecv(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ack = ntohl(th->ack_seq);
+	u64 sent_us;
+
+	if (th->rst) {
+		xtcp_sock_reset(sk);
+		goto drop;
+	}
+	if (!th->ack || !xtcp_seq_after(ack, xs->iss) ||
+	    xtcp_seq_after(ack, xs->snd_max))
+		goto drop;
+	xtcp_clean_acked(sk, ack, &sent_us);
+	xtcp_timer_clear_rto(sk);
+	xtcp_output_sync_mss(sk);
+	xs->cwnd = XTCP_INIT_CWND;
+	xtcp_sock_established(sk);
+	xtcp_rcv_synchronized(sk, skb);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/* Process one segment; the socket is owned by us (bh lock or user lock). */
+static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		xtcp_rcv_synsent(sk, skb);
+		break;
+	case TCP_SYN_RECV:
+		xtcp_rcv_synrecv(sk, skb);
+		break;
+	case TCP_CLOSE:
+	case TCP_LISTEN:
+		kfree_skb(skb);
+		break;
+	default:
+		xtcp_rcv_synchronized(sk, skb);
+		break;
+	}
+	return 0;
+}
+
+/**
+ * xtcp_input_backlog_rcv() - process a segment queued while the user held
+ *	the socket
+ * @sk: socket, owned by the caller (release_sock())
+ * @skb: segment prepared by the hook
+ *
+ * Return: 0.
+ */
+int xtcp_input_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	return xtcp_rcv(sk, skb);
+}
+
+/* Fill the control block from the headers; the skb then starts at payload. */
+static void xtcp_fill_cb(struct sk_buff *skb, const struct iphdr *iph,
+			 const struct tcphdr *th)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_options opt;
+
+	xtcp_input_parse_options(th, &opt);
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len;
+	cb->flags = tcp_flag_byte(th);
+	cb->saw_tstamp = opt.saw_tstamp;
+	cb->tsval = opt.tsval;
+	cb->tsecr = opt.tsecr;
+}
+
+/* An ICMP error about one of our connections (as tcp_v4_err()). */
+static void xtcp_input_icmp(struct net *net, struct sk_buff *skb)
+{
+	unsigned int icmp_off = ip_hdrlen(skb), th_off;
+	const struct icmphdr *icmph;
+	const struct iphdr *inner;
+	const struct tcphdr *th;
+	struct sock *sk;
+
+	if (!pskb_may_pull(skb, icmp_off + sizeof(*icmph) + sizeof(*inner)))
+		return;
+	icmph = (const struct icmphdr *)(skb->data + icmp_off);
+	if (icmph->type != ICMP_DEST_UNREACH && icmph->type != ICMP_TIME_EXCEEDED)
+		return;
+	inner = (const struct iphdr *)(icmph + 1);
+	th_off = icmp_off + sizeof(*icmph) + inner->ihl * 4;
+	/* The quoted header must hold the ports and the sequence number. */
+	if (inner->protocol != IPPROTO_TCP || !pskb_may_pull(skb, th_off + 8))
+		return;
+	icmph = (const struct icmphdr *)(skb->data + icmp_off);
+	inner = (const struct iphdr *)(icmph + 1);
+	th = (const struct tcphdr *)(skb->data + th_off);
+	sk = xtcp_ehash_lookup(xtcp_net_ehash(net), net, inner->daddr, th->dest,
+			       inner->saddr, th->source);
+	if (!sk)
+		return;
+	bh_lock_sock(sk);
+	xtcp_sock_icmp_error(sk, icmph->type, icmph->code, ntohl(th->seq),
+			     ntohs(icmph->un.frag.mtu));
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static unsigned int xtcp_input_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th;
+	unsigned int ihl;
+	struct sock *sk;
+
+	if (iph->protocol == IPPROTO_ICMP) {
+		xtcp_input_icmp(state->net, skb);
+		return NF_ACCEPT;	/* native ICMP handling goes on */
+	}
+	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	ihl = ip_hdrlen(skb);
+	if (!pskb_may_pull(skb, ihl + sizeof(struct tcphdr)))
+		return NF_ACCEPT;
+	iph = ip_hdr(skb);
+	th = (const struct tcphdr *)(skb->data + ihl);
+	sk = xtcp_ehash_lookup(xtcp_net_ehash(state->net), state->net,
+			       iph->saddr, th->source, iph->daddr, th->dest);
+	if (!sk)
+		return NF_ACCEPT;
+
+	/* From here on the segment is ours. */
+	if (th->doff < sizeof(struct tcphdr) / 4 ||
+	    !pskb_may_pull(skb, ihl + th->doff * 4))
+		goto discard;
+	__skb_pull(skb, ihl);
+	skb_reset_transport_header(skb);
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
+		goto discard;
+	if (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb))
+		goto discard;
+	th = tcp_hdr(skb);
+	iph = ip_hdr(skb);
+	nf_reset_ct(skb);
+	__skb_pull(skb, th->doff * 4);
+	xtcp_fill_cb(skb, iph, th);
+
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		bh_unlock_sock(sk);
+		goto discard;
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return NF_STOLEN;
+
+discard:
+	kfree_skb(skb);
+	sock_put(sk);
+	return NF_STOLEN;
+}
+
+static const struct nf_hook_ops xtcp_input_ops = {
+	.hook		= xtcp_input_hook,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_LOCAL_IN,
+	.priority	= NF_IP_PRI_LAST,
+};
+
+/**
+ * xtcp_input_init_net() - start taking xtcp's segments in @net
+ * @net: new namespace
+ *
+ * Return: 0 or a negative errno.
+ */
+int xtcp_input_init_net(struct net *net)
+{
+	return nf_register_net_hook(net, &xtcp_input_ops);
+}
+
+/** xtcp_input_exit_net() - stop taking segments in @net @net: namespace */
+void xtcp_input_exit_net(struct net *net)
+{
+	nf_unregister_net_hook(net, &xtcp_input_ops);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Receive: a netfilter hook per namespace takes the TCP segments that
+ * belong to xtcp sockets; the state machine of RFC 9293 3.10.7 processes
+ * them.
+ */
+#ifndef _XTCP_INPUT_H
+#define _XTCP_INPUT_H
+
+#include <linux/types.h>
+
+struct net;
+struct sock;
+struct sk_buff;
+struct tcphdr;
+
+/**
+ * struct xtcp_options - TCP options found in a segment
+ * @mss: MSS option, 0 if absent
+ * @wscale: window shift, -1 if absent
+ * @sack_ok: SACK-permitted seen
+ * @saw_tstamp: timestamp option seen
+ * @tsval: its value
+ * @tsecr: its echo reply
+ */
+struct xtcp_options {
+	u16	mss;
+	s8	wscale;
+	bool	sack_ok;
+	bool	saw_tstamp;
+	u32	tsval;
+	u32	tsecr;
+};
+
+void xtcp_input_parse_options(const struct tcphdr *th,
+			      struct xtcp_options *opt);
+int xtcp_input_init_net(struct net *net);
+void xtcp_input_exit_net(struct net *net);
+int xtcp_input_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+
+#endif /* _XTCP_INPUT_H */

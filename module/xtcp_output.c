@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit path.
+ *
+ * Segments wait in sk->sk_write_queue from the moment the user hands over
+ * their data until they are acknowledged; a clone of each goes to the wire
+ * every time it is (re)sent. The clone gets its TCP header here, then its IP
+ * header (protocol 6: on the wire xtcp is TCP), then goes to the neighbour
+ * layer exactly as ip_finish_output2() would hand it: ARP resolution, with
+ * segments waiting in the neighbour's queue while it is unresolved, then
+ * dev_queue_xmit() to whatever NIC the route chose.
+ */
+#include <linux/ip.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/dst.h>
+#include <net/ip.h>
+#include <net/neighbour.h>
+#include <net/route.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "xtcp.h"
+#include "xtcp_connect.h"
+#include "xtcp_output.h"
+#include "xtcp_sock.h"
+#include "xtcp_timer.h"
+#include "xtcp_trace.h"
+
+/**
+ * xtcp_output_tsval() - our timestamp clock: 1 ms ticks plus the offset
+ * @sk: socket
+ *
+ * Return: the TSval to send now.
+ */
+u32 xtcp_output_tsval(const struct sock *sk)
+{
+	return tcp_time_stamp_raw() + xtcp_sk(sk)->ts_off;
+}
+
+/* Option space of a segment: Linux's order and padding (tcp_options_write). */
+static unsigned int xtcp_options_size(const struct sock *sk, u8 flags)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (flags & TCPHDR_SYN)
+		/* MSS, SACK_PERM + TS (or NOP NOP TS / NOP NOP SACK_PERM), NOP WS */
+		return TCPOLEN_MSS_ALIGNED +
+		       (xs->tstamp_ok ? TCPOLEN_TSTAMP_ALIGNED : 0) +
+		       (xs->sack_ok && !xs->tstamp_ok ? TCPOLEN_SACKPERM_ALIGNED : 0) +
+		       (xs->wscale_ok ? TCPOLEN_WSCALE_ALIGNED : 0);
+	return xs->tstamp_ok ? TCPOLEN_TSTAMP_ALIGNED : 0;
+}
+
+static void xtcp_options_write(struct sock *sk, __be32 *ptr, u8 flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (flags & TCPHDR_SYN)
+		*ptr++ = htonl((TCPOPT_MSS << 24) | (TCPOLEN_MSS << 16) |
+			       xs->adv_mss);
+	if (xs->tstamp_ok) {
+		if ((flags & TCPHDR_SYN) && xs->sack_ok)
+			*ptr++ = htonl((TCPOPT_SACK_PERM << 24) |
+				       (TCPOLEN_SACK_PERM << 16) |
+				       (TCPOPT_TIMESTAMP << 8) |
+				       TCPOLEN_TIMESTAMP);
+		else
+			*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+				       (TCPOPT_TIMESTAMP << 8) |
+				       TCPOLEN_TIMESTAMP);
+		*ptr++ = htonl(xtcp_output_tsval(sk));
+		*ptr++ = htonl(xs->ts_recent);
+	} else if ((flags & TCPHDR_SYN) && xs->sack_ok) {
+		*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+			       (TCPOPT_SACK_PERM << 8) | TCPOLEN_SACK_PERM);
+	}
+	if ((flags & TCPHDR_SYN) && xs->wscale_ok)
+		*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_WINDOW << 16) |
+			       (TCPOLEN_WINDOW << 8) | xs->rcv_wscale);
+}
+
+/*
+ * The window to advertise: half the free receive buffer (as
+ * tcp_adv_win_scale = 1), never shrinking what was already offered
+ * (RFC 9293 3.8.6.2.2), in units of our window scale.
+ */
+static u16 xtcp_select_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int free_space;
+	u32 cur, win;
+
+	free_space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	win = free_space > 0 ? free_space / 2 : 0;
+	win = min_t(u32, win, U16_MAX << xs->rcv_wscale);
+	win = round_down(win, 1U << xs->rcv_wscale);
+
+	cur = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
+	if ((s32)cur > 0 && win < cur)
+		win = round_up(cur, 1U << xs->rcv_wscale);
+	xs->rcv_wnd = win;
+	xs->rcv_wup = xs->rcv_nxt;
+	return win >> xs->rcv_wscale;
+}
+
+/* Same software/hardware split as ip_finish_output2() meets in drivers. */
+static void xtcp_checksum(struct sk_buff *skb, struct net_device *dev,
+			  __be32 saddr, __be32 daddr)
+{
+	struct tcphdr *th = tcp_hdr(skb);
+	unsigned int len = skb->len;
+
+	if (dev->features & (NETIF_F_IP_CSUM | NETIF_F_HW_CSUM)) {
+		th->check = ~tcp_v4_check(len, saddr, daddr, 0);
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+	} else {
+		th->check = 0;
+		th->check = tcp_v4_check(len, saddr, daddr,
+					 skb_checksum(skb, 0, len, 0));
+		skb->ip_summed = CHECKSUM_NONE;
+	}
+}
+
+/* The route to send on: the socket's cached dst, or a fresh lookup. */
+static struct rtable *xtcp_output_route(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_check(sk, 0);
+	struct rtable *rt;
+
+	if (dst)
+		return (struct rtable *)dst;
+	rt = xtcp_connect_route_sk(sk);
+	if (IS_ERR(rt))
+		return rt;
+	sk_setup_caps(sk, &rt->dst);	/* takes over our reference */
+	return rt;
+}
+
+/*
+ * Add the IP header and hand the frame to the neighbour layer, as
+ * ip_finish_output2() does for native traffic.
+ */
+static int xtcp_output_ip(struct sock *sk, struct sk_buff *skb)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct neighbour *neigh;
+	struct net_device *dev;
+	bool is_v6gw = false;
+	struct rtable *rt;
+	struct iphdr *iph;
+	unsigned int hh_len;
+	int ttl, err;
+
+	rt = xtcp_output_route(sk);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	dev = rt->dst.dev;
+	skb_dst_set(skb, dst_clone(&rt->dst));
+	xtcp_checksum(skb, dev, inet->inet_saddr, inet->inet_daddr);
+
+	skb_push(skb, sizeof(struct iphdr));
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	*((__be16 *)iph) = htons((4 << 12) | (5 << 8) | (inet->tos & 0xff));
+	iph->tot_len = htons(skb->len);
+	iph->frag_off = ip_dont_fragment(sk, &rt->dst) ? htons(IP_DF) : 0;
+	ttl = inet->uc_ttl;
+	iph->ttl = ttl < 0 ? ip4_dst_hoplimit(&rt->dst) : ttl;
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = inet->inet_saddr;
+	iph->daddr = inet->inet_daddr;
+	ip_select_ident(net, skb, sk);
+	ip_send_check(iph);
+
+	skb->protocol = htons(ETH_P_IP);
+	skb->dev = dev;
+	skb->priority = sk->sk_priority;
+	skb->mark = sk->sk_mark;
+
+	hh_len = LL_RESERVED_SPACE(dev);
+	if (unlikely(skb_headroom(skb) < hh_len && dev->header_ops)) {
+		skb = skb_expand_head(skb, hh_len);
+		if (!skb)
+			return -ENOMEM;
+	}
+
+	rcu_read_lock_bh();
+	neigh = ip_neigh_for_gw(rt, skb, &is_v6gw);
+	if (!IS_ERR(neigh)) {
+		sock_confirm_neigh(skb, neigh);
+		err = neigh_output(neigh, skb, is_v6gw);
+	} else {
+		kfree_skb(skb);
+		err = -EHOSTUNREACH;
+	}
+	rcu_read_unlock_bh();
+	return net_xmit_eval(err);
+}
+
+/*
+ * Send one segment: a clone of @skb (which stays queued for retransmission)
+ * or @skb itself when @clone is false. The header carries the sequence
+ * numbers from the control block and our current ACK and window.
+ */
+static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned int opt_size, hdr_size;
+	struct tcphdr *th;
+	u8 flags = cb->flags;
+
+	if (clone) {
+		cb->sent_us = tcp_clock_us();
+		/* A clone still in a qdisc shares our headroom: copy then. */
+		skb = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) :
+					skb_clone(skb, GFP_ATOMIC);
+		if (!skb)
+			return -ENOBUFS;
+	}
+	skb_orphan(skb);
+	skb_set_owner_w(skb, sk);
+
+	opt_size = xtcp_options_size(sk, flags);
+	hdr_size = sizeof(struct tcphdr) + opt_size;
+	skb_push(skb, hdr_size);
+	skb_reset_transport_header(skb);
+	th = tcp_hdr(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = inet->inet_sport;
+	th->dest = inet->inet_dport;
+	th->seq = htonl(cb->seq);
+	th->doff = hdr_size >> 2;
+	tcp_flag_byte(th) = flags;
+	if (flags & TCPHDR_ACK)
+		th->ack_seq = htonl(xs->rcv_nxt);
+	if (flags & TCPHDR_SYN)
+		/* RFC 7323 2.2: the window of a SYN is never scaled. */
+		th->window = htons(min(xs->rcv_wnd, 65535U));
+	else
+		th->window = htons(xtcp_select_window(sk));
+	xtcp_options_write(sk, (__be32 *)(th + 1), flags);
+
+	if (flags & TCPHDR_ACK) {
+		/* Whatever we owed the peer goes with this segment. */
+		xs->ack_pending = 0;
+		xs->unacked_segs = 0;
+		xtcp_timer_clear_delack(sk);
+	}
+	return xtcp_output_ip(sk, skb);
+}
+
+/**
+ * xtcp_output_alloc_skb() - a segment buffer with room for all headers
+ * @sk: owning socket
+ * @size: payload bytes it must hold
+ * @gfp: allocation flags
+ *
+ * Return: the skb (control block zeroed) or NULL.
+ */
+struct sk_buff *xtcp_output_alloc_skb(struct sock *sk, unsigned int size,
+				      gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(MAX_TCP_HEADER + size, gfp);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, MAX_TCP_HEADER);
+	memset(skb->cb, 0, sizeof(skb->cb));
+	return skb;
+}
+
+/**
+ * xtcp_output_queue_skb() - append a segment to the write queue
+ * @sk: socket, locked
+ * @skb: segment with seq, end_seq and flags set in its control block
+ *
+ * The segment is charged to sk_wmem_queued until it is acknowledged.
+ */
+void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!xs->send_head)
+		xs->send_head = skb;
+	xs->write_seq = XTCP_SKB_CB(skb)->end_seq;
+}
+
+/**
+ * xtcp_output_init_window() - choose our window and its scale before the SYN
+ * @sk: connecting socket
+ *
+ * Mirrors tcp_select_initial_window(): offer half the receive buffer rounded
+ * to the MSS and capped to 64 KiB, and a shift large enough for the most the
+ * buffer may grow to (tcp_rmem[2]).
+ */
+void xtcp_output_init_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 space, mss = xs->adv_mss;
+
+	space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	if (space > mss)
+		space = rounddown(space, mss);
+	xs->rcv_wnd = min_t(u32, space, U16_MAX);
+	xs->rcv_wscale = 0;
+	if (xs->wscale_ok) {
+		space = max_t(u32, space, READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]));
+		space = max_t(u32, space, READ_ONCE(sysctl_rmem_max));
+		xs->rcv_wscale = clamp_t(int, ilog2(space) - 15, 0,
+					 XTCP_MAX_WSCALE);
+	}
+}
+
+/**
+ * xtcp_output_sync_mss() - recompute the sending MSS from route and peer
+ * @sk: socket with a route and, once synchronised, the peer's options
+ */
+void xtcp_output_sync_mss(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst = __sk_dst_get(sk);
+	u32 clamp, pmtu;
+
+	pmtu = dst ? dst_mtu(dst) : inet_csk(sk)->icsk_pmtu_cookie;
+	if (!pmtu)
+		return;
+	clamp = xs->rx_mss;
+	if (xs->user_mss && (!clamp || xs->user_mss < clamp))
+		clamp = xs->user_mss;
+	inet_csk(sk)->icsk_pmtu_cookie = pmtu;
+	xs->mss_cache = xtcp_sock_mtu_to_mss(pmtu,
+					     inet_csk(sk)->icsk_ext_hdr_len,
+					     clamp,
+					     READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_min_snd_mss));
+	if (xs->tstamp_ok && xs->mss_cache > TCPOLEN_TSTAMP_ALIGNED + 8)
+		xs->mss_cache -= TCPOLEN_TSTAMP_ALIGNED;
+}
+
+/**
+ * xtcp_output_send_syn() - queue and send the SYN of an active open
+ * @sk: socket in SYN_SENT with iss, ports and route set
+ *
+ * Return: 0 or -ENOBUFS; a SYN lost to the device is retransmitted by the
+ * timer like any lost SYN.
+ */
+int xtcp_output_send_syn(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb = xtcp_output_alloc_skb(sk, 0, sk->sk_allocation);
+	if (!skb)
+		return -ENOBUFS;
+	XTCP_SKB_CB(skb)->seq = xs->iss;
+	XTCP_SKB_CB(skb)->end_seq = xs->iss + 1;
+	XTCP_SKB_CB(skb)->flags = TCPHDR_SYN;
+	xtcp_output_queue_skb(sk, skb);
+	xs->send_head = NULL;
+	xs->snd_nxt = xs->iss + 1;
+	xs->snd_max = xs->snd_nxt;
+	trace_xtcp_syn_send(sk, xs->iss, xs->adv_mss, xs->rcv_wscale, 0);
+	xtcp_transmit_skb(sk, skb, true);
+	xtcp_timer_reset_rto(sk);
+	return 0;
+}
+
+/**
+ * xtcp_output_retransmit_head() - send the oldest unacknowledged segment again
+ * @sk: socket, locked (socket lock or bh lock with the owner absent)
+ *
+ * Return: 0, or a negative errno if it could not be sent now.
+ */
+int xtcp_output_retransmit_head(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!skb)
+		return 0;
+	XTCP_SKB_CB(skb)->retransmitted = 1;
+	if (XTCP_SKB_CB(skb)->flags & TCPHDR_SYN)
+		trace_xtcp_syn_send(sk, XTCP_SKB_CB(skb)->seq, xs->adv_mss,
+				    xs->rcv_wscale, inet_csk(sk)->icsk_retransmits);
+	else
+		trace_xtcp_retransmit(sk, XTCP_SKB_CB(skb)->seq,
+				      jiffies_to_msecs(xs->rto),
+				      inet_csk(sk)->icsk_retransmits);
+	/* A SYN_SENT socket has nothing to acknowledge yet. */
+	if (sk->sk_state != TCP_SYN_SENT)
+		XTCP_SKB_CB(skb)->flags |= TCPHDR_ACK;
+	return xtcp_transmit_skb(sk, skb, true);
+}
+
+/*
+ * Usable window in bytes: what the peer offers and what the congestion
+ * window allows (Reno, RFC 5681), minus what is in flight.
+ */
+static u32 xtcp_send_window(const struct xtcp_sock *xs)
+{
+	u32 cwnd_bytes = xs->cwnd * xs->mss_cache;
+	u32 wnd = min(xs->snd_wnd, cwnd_bytes);
+	u32 flight = xtcp_flight(xs);
+
+	return wnd > flight ? wnd - flight : 0;
+}
+
+/**
+ * xtcp_output_write_xmit() - send queued data as far as the windows allow
+ * @sk: established (or closing) socket, locked
+ */
+void xtcp_output_write_xmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool sent = false;
+	struct sk_buff *skb;
+
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	while ((skb = xs->send_head)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 len = cb->end_seq - xs->snd_nxt;
+
+		/* Segments resent after an RTO may start below snd_nxt. */
+		if (xtcp_seq_before(cb->seq, xs->snd_nxt) &&
+		    !xtcp_seq_after(cb->end_seq, xs->snd_nxt)) {
+			xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+					NULL : skb->next;
+			continue;
+		}
+		/* A lone FIN needs no window. */
+		if (len > xtcp_send_window(xs) && skb->len)
+			break;
+		cb->flags |= TCPHDR_ACK;
+		if (xtcp_seq_before(cb->seq, xs->snd_max))
+			cb->retransmitted = 1;
+		if (xtcp_transmit_skb(sk, skb, true) == -ENOBUFS)
+			break;
+		xs->snd_nxt = cb->end_seq;
+		if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
+			xs->snd_max = xs->snd_nxt;
+		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb->next;
+		sent = true;
+	}
+	if (sent && !xtcp_timer_rto_pending(sk))
+		xtcp_timer_reset_rto(sk);
+	/* Data waits, nothing is in flight, the peer's window is shut: probe. */
+	if (xs->send_head && !xtcp_flight(xs) && !xtcp_timer_rto_pending(sk))
+		xtcp_timer_reset_probe(sk);
+}
+
+/* A segment without payload that is not queued: ACK, RST, window probe. */
+static void xtcp_send_bare(struct sock *sk, u32 seq, u8 flags, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	skb = xtcp_output_alloc_skb(sk, 0, gfp);
+	if (!skb) {
+		/* Try again from the delayed-ACK timer. */
+		if (flags == TCPHDR_ACK)
+			xtcp_timer_reset_delack(sk, XTCP_DELACK_MIN);
+		return;
+	}
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq;
+	XTCP_SKB_CB(skb)->flags = flags;
+	xtcp_transmit_skb(sk, skb, false);
+}
+
+/**
+ * xtcp_output_send_ack() - send a pure ACK now
+ * @sk: synchronised socket
+ */
+void xtcp_output_send_ack(struct sock *sk)
+{
+	if (sk->sk_state == TCP_CLOSE)
+		return;
+	xtcp_send_bare(sk, xtcp_sk(sk)->snd_nxt, TCPHDR_ACK, GFP_ATOMIC);
+}
+
+/**
+ * xtcp_output_send_probe() - zero-window probe, as tcp_xmit_probe_skb()
+ * @sk: socket whose peer offers no window while data waits
+ *
+ * An ACK with an already acknowledged sequence number makes the peer answer
+ * with its current window without our sending any data into a shut window.
+ */
+void xtcp_output_send_probe(struct sock *sk)
+{
+	xtcp_send_bare(sk, xtcp_sk(sk)->snd_una - 1, TCPHDR_ACK, GFP_ATOMIC);
+}
+
+/**
+ * xtcp_output_send_fin() - queue our FIN behind any data and send what may go
+ * @sk: socket moving to FIN_WAIT1 or LAST_ACK, locked
+ */
+void xtcp_output_send_fin(struct sock *sk)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	/* Ride on the last unsent segment when there is one. */
+	if (tail && xs->send_head && !(XTCP_SKB_CB(tail)->flags & TCPHDR_FIN)) {
+		XTCP_SKB_CB(tail)->flags |= TCPHDR_FIN;
+		XTCP_SKB_CB(tail)->end_seq++;
+		xs->write_seq++;
+	} else {
+		skb = xtcp_output_alloc_skb(sk, 0, sk->sk_allocation | __GFP_NOFAIL);
+		XTCP_SKB_CB(skb)->seq = xs->write_seq;
+		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
+		XTCP_SKB_CB(skb)->flags = TCPHDR_FIN | TCPHDR_ACK;
+		xtcp_output_queue_skb(sk, skb);
+	}
+	xtcp_output_write_xmit(sk);
+}
+
+/**
+ * xtcp_output_send_reset_to() - RST for a segment that is not for us
+ * @sk: socket in SYN_SENT that received an unacceptable ACK
+ * @seq: that segment's ACK number (RFC 9293 3.10.7.3: <SEQ=SEG.ACK><CTL=RST>)
+ */
+void xtcp_output_send_reset_to(struct sock *sk, u32 seq)
+{
+	xtcp_send_bare(sk, seq, TCPHDR_RST, GFP_ATOMIC);
+}
+
+/**
+ * xtcp_output_send_reset() - abort the connection on the wire
+ * @sk: socket whose peer must forget the connection
+ * @gfp: allocation flags of the caller's context
+ */
+void xtcp_output_send_reset(struct sock *sk, gfp_t gfp)
+{
+	xtcp_send_bare(sk, xtcp_sk(sk)->snd_nxt, TCPHDR_RST | TCPHDR_ACK, gfp);
+}

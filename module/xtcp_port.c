@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Local port ownership.
+ *
+ * xtcp sockets are not in native TCP's tables, so nothing there would stop
+ * native TCP from handing out a port an xtcp socket uses, and a native
+ * connection could end up with the same 4-tuple as an xtcp one. Each port
+ * an xtcp socket holds is therefore also held by a native TCP socket that is
+ * only bound, never listening or connected: native bind() and connect() see
+ * the port as taken, and binding it fails for xtcp when native TCP already
+ * uses it. Since the reservations are exclusive, xtcp sockets never share a
+ * port among themselves either, so a 4-tuple can only ever exist once.
+ *
+ * Creating and binding a socket sleeps, so reservations are made in process
+ * context (bind(), connect()); they are released from a workqueue because
+ * the last reference to an xtcp socket may go away in softirq context.
+ */
+#include <linux/in.h>
+#include <linux/net.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/sock.h>
+
+#include "xtcp.h"
+#include "xtcp_port.h"
+#include "xtcp_trace.h"
+
+/**
+ * struct xtcp_port - a local port an xtcp socket holds
+ * @reserve: native TCP socket bound to the same address and port
+ * @work: releases @reserve in process context
+ */
+struct xtcp_port {
+	struct socket		*reserve;
+	struct work_struct	work;
+};
+
+static struct workqueue_struct *xtcp_port_wq;
+static siphash_key_t xtcp_port_secret __read_mostly;
+static atomic_t xtcp_port_perturb = ATOMIC_INIT(0);
+
+/**
+ * xtcp_port_init() - set up port reservations at module load
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_port_init(void)
+{
+	get_random_bytes(&xtcp_port_secret, sizeof(xtcp_port_secret));
+	xtcp_port_wq = alloc_workqueue("xtcp_port", WQ_UNBOUND, 0);
+	return xtcp_port_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * xtcp_port_exit() - wait for pending releases; no xtcp socket is left
+ */
+void xtcp_port_exit(void)
+{
+	destroy_workqueue(xtcp_port_wq);
+}
+
+static void xtcp_port_free_work(struct work_struct *work)
+{
+	struct xtcp_port *p = container_of(work, struct xtcp_port, work);
+
+	sock_release(p->reserve);
+	kfree(p);
+}
+
+/*
+ * A user-style socket (kern = 0) holds a reference on its namespace, which a
+ * kernel socket would not: the reservation may outlive the xtcp socket by a
+ * workqueue round trip, and the namespace must not go first.
+ */
+static struct xtcp_port *xtcp_port_alloc(struct sock *sk)
+{
+	struct xtcp_port *p;
+	int err;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOBUFS);
+	err = __sock_create(sock_net(sk), PF_INET, SOCK_STREAM, IPPROTO_TCP,
+			    &p->reserve, 0);
+	if (err) {
+		kfree(p);
+		return ERR_PTR(err);
+	}
+	INIT_WORK(&p->work, xtcp_port_free_work);
+	/* Same reuse rules as the xtcp socket asked for. */
+	p->reserve->sk->sk_reuse = sk->sk_reuse;
+	inet_sk(p->reserve->sk)->freebind = inet_sk(sk)->freebind;
+	inet_sk(p->reserve->sk)->transparent = inet_sk(sk)->transparent;
+	p->reserve->sk->sk_bound_dev_if = sk->sk_bound_dev_if;
+	return p;
+}
+
+static void xtcp_port_free(struct xtcp_port *p)
+{
+	sock_release(p->reserve);
+	kfree(p);
+}
+
+static int xtcp_port_try(struct xtcp_port *p, __be32 addr, u16 port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = addr,
+		.sin_port = htons(port),
+	};
+
+	return kernel_bind(p->reserve, (struct sockaddr *)&sin, sizeof(sin));
+}
+
+static void xtcp_port_attach(struct sock *sk, struct xtcp_port *p, u16 port)
+{
+	xtcp_sk(sk)->port = p;
+	inet_sk(sk)->inet_num = port;
+	inet_sk(sk)->inet_sport = htons(port);
+}
+
+/**
+ * xtcp_port_bind() - take @addr:@port for @sk, as bind() does
+ * @sk: unbound socket, locked by the caller
+ * @addr: local address, INADDR_ANY for all
+ * @port: port in host order; 0 picks a free one from ip_local_port_range
+ *
+ * Return: 0, -EADDRINUSE when native TCP or another xtcp socket holds the
+ * port (or no ephemeral port is free), -EADDRNOTAVAIL when native TCP
+ * refuses the address, or -ENOBUFS.
+ */
+int xtcp_port_bind(struct sock *sk, __be32 addr, u16 port)
+{
+	int low, high, remaining, offset, i, err;
+	struct xtcp_port *p;
+
+	p = xtcp_port_alloc(sk);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	if (port) {
+		err = xtcp_port_try(p, addr, port);
+		if (err)
+			goto err_free;
+		xtcp_port_attach(sk, p, port);
+		return 0;
+	}
+
+	/* bind(port 0): any free port, from a random start. */
+	inet_get_local_port_range(sock_net(sk), &low, &high);
+	remaining = high - low + 1;
+	offset = get_random_u32_below(remaining);
+	err = -EADDRINUSE;
+	for (i = 0; i < remaining; i++) {
+		int candidate = low + (offset + i) % remaining;
+
+		if (inet_is_local_reserved_port(sock_net(sk), candidate))
+			continue;
+		err = xtcp_port_try(p, addr, candidate);
+		if (!err) {
+			xtcp_port_attach(sk, p, candidate);
+			return 0;
+		}
+		if (err != -EADDRINUSE)
+			break;
+	}
+err_free:
+	xtcp_port_free(p);
+	return err;
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_port_bind);
+
+/**
+ * xtcp_port_connect() - choose the source port of a connect
+ * @sk: socket being connected, locked, not bound to a port yet
+ * @saddr: source address the route chose
+ * @daddr: destination address
+ * @dport: destination port
+ *
+ * Like __inet_hash_connect(): the scan starts at an offset from a keyed hash
+ * of the destination plus a perturbation, so ports are spread and hard to
+ * predict (RFC 6056, algorithm 3), tries ports of low's parity first,
+ * respects ip_local_port_range and ip_local_reserved_ports.
+ *
+ * Return: 0 with inet_num/inet_sport set, -EADDRNOTAVAIL when every port is
+ * taken (as native TCP says), or -ENOBUFS.
+ */
+int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
+		      __be16 dport)
+{
+	u32 remaining, offset, i;
+	struct xtcp_port *p;
+	int low, high, err;
+	u32 port;
+
+	p = xtcp_port_alloc(sk);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+
+	inet_get_local_port_range(sock_net(sk), &low, &high);
+	remaining = high - low + 1;
+	if (remaining > 1)
+		remaining &= ~1U;
+	offset = siphash_3u32((__force u32)saddr, (__force u32)daddr,
+			      (__force u32)dport, &xtcp_port_secret);
+	offset += atomic_inc_return(&xtcp_port_perturb);
+	offset %= remaining;
+	offset &= ~1U;
+
+	for (i = 0; i < remaining; i++) {
+		/* even offsets first, then the odd ones */
+		u32 step = i < remaining / 2 ? 2 * i : 2 * (i - remaining / 2) + 1;
+
+		port = low + (offset + step) % remaining;
+		if (inet_is_local_reserved_port(sock_net(sk), port))
+			continue;
+		err = xtcp_port_try(p, saddr, port);
+		if (!err) {
+			xtcp_port_attach(sk, p, port);
+			return 0;
+		}
+		if (err != -EADDRINUSE)
+			break;
+	}
+	xtcp_port_free(p);
+	return -EADDRNOTAVAIL;
+}
+
+/**
+ * xtcp_port_release() - give up the port @sk holds, if any
+ * @sk: socket; any context
+ */
+void xtcp_port_release(struct sock *sk)
+{
+	struct xtcp_port *p = xtcp_sk(sk)->port;
+
+	if (!p)
+		return;
+	xtcp_sk(sk)->port = NULL;
+	inet_sk(sk)->inet_num = 0;
+	inet_sk(sk)->inet_sport = 0;
+	queue_work(xtcp_port_wq, &p->work);
+}

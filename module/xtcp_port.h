@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Local ports: which xtcp socket holds which port, kept exclusive against
+ * native TCP in both directions.
+ */
+#ifndef _XTCP_PORT_H
+#define _XTCP_PORT_H
+
+#include <linux/types.h>
+
+struct sock;
+
+int xtcp_port_init(void);
+void xtcp_port_exit(void);
+int xtcp_port_bind(struct sock *sk, __be32 addr, u16 port);
+int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
+		      __be16 dport);
+void xtcp_port_release(struct sock *sk);
+
+#endif /* _XTCP_PORT_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Timers of an xtcp socket: retransmission (SYN, data, FIN) and zero-window
+ * probe on icsk_retransmit_timer, delayed ACK on icsk_delack_timer,
+ * TIME_WAIT and orphaned FIN_WAIT2 on sk_timer; and the RTT estimator that
+ * sets the retransmission timeout.
+ */
+#ifndef _XTCP_TIMER_H
+#define _XTCP_TIMER_H
+
+#include <linux/types.h>
+
+struct sock;
+
+void xtcp_timer_init(struct sock *sk);
+void xtcp_timer_clear_all(struct sock *sk);
+void xtcp_timer_reset_rto(struct sock *sk);
+void xtcp_timer_clear_rto(struct sock *sk);
+bool xtcp_timer_rto_pending(const struct sock *sk);
+void xtcp_timer_reset_probe(struct sock *sk);
+void xtcp_timer_reset_delack(struct sock *sk, unsigned long delay);
+void xtcp_timer_clear_delack(struct sock *sk);
+void xtcp_timer_start_wait(struct sock *sk, unsigned long delay);
+u32 xtcp_timer_rtt_sample(u32 *srtt_us, u32 *rttvar_us, u32 sample_us,
+			  u32 rto_min_us);
+
+#endif /* _XTCP_TIMER_H */

@@ -39,7 +39,8 @@ struct xtcp_port;
  * @icsk: the inet connection socket it is built on; must stay first so that
  *	inet_sk() and inet_csk() work on it. Its retransmit timer serves SYN
  *	and data retransmission and the zero-window probe, its delack timer
- *	delayed ACKs; sk_timer serves TIME_WAIT and FIN_WAIT_2 of orphans.
+ *	delayed ACKs; icsk_keepalive_timer serves TIME_WAIT and FIN_WAIT_2
+ *	of orphans.
  * @table_node: link in the owning namespace's table of all sockets
  * @port: the local port this socket holds (see xtcp_port.c), or NULL
  * @iss: initial send sequence number

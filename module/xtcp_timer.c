@@ -133,7 +133,7 @@ void xtcp_timer_clear_delack(struct sock *sk)
  */
 void xtcp_timer_start_wait(struct sock *sk, unsigned long delay)
 {
-	sk_reset_timer(sk, &sk->sk_timer, jiffies + delay);
+	sk_reset_timer(sk, &inet_csk(sk)->icsk_keepalive_timer, jiffies + delay);
 }
 
 /** xtcp_timer_clear_all() - stop every timer of a socket that is done @sk */
@@ -145,7 +145,7 @@ void xtcp_timer_clear_all(struct sock *sk)
 	icsk->icsk_ack.pending = 0;
 	sk_stop_timer(sk, &icsk->icsk_retransmit_timer);
 	sk_stop_timer(sk, &icsk->icsk_delack_timer);
-	sk_stop_timer(sk, &sk->sk_timer);
+	sk_stop_timer(sk, &icsk->icsk_keepalive_timer);
 }
 
 static void xtcp_timer_give_up(struct sock *sk)
@@ -267,11 +267,14 @@ static void xtcp_delack_timer(struct timer_list *t)
 /* TIME_WAIT over, or an orphan gave up waiting for the peer's FIN. */
 static void xtcp_wait_timer(struct timer_list *t)
 {
-	struct sock *sk = from_timer(sk, t, sk_timer);
+	struct inet_connection_sock *icsk =
+		from_timer(icsk, t, icsk_keepalive_timer);
+	struct sock *sk = &icsk->icsk_inet.sk;
 
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk))
-		sk_reset_timer(sk, &sk->sk_timer, jiffies + XTCP_TIMER_RETRY);
+		sk_reset_timer(sk, &icsk->icsk_keepalive_timer,
+			       jiffies + XTCP_TIMER_RETRY);
 	else if (sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_FIN_WAIT2)
 		xtcp_sock_done(sk);
 	bh_unlock_sock(sk);

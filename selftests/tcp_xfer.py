@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Move bytes over one TCP connection and print what arrived.
+"""Move bytes over one TCP connection and print what crossed it.
 
-  tcp_xfer.py server ADDR PORT [--proto N]   accept once, read to EOF,
-                                             print "<bytes> <sha256>"
-  tcp_xfer.py client ADDR PORT BYTES [--proto N]
-                                             send BYTES pseudo-random bytes,
-                                             print "<bytes> <sha256>"
---proto picks the socket's protocol: 0 is native TCP, 253 is xtcp.
+  tcp_xfer.py server ADDR PORT [--send N] [--proto P]
+      accept one connection; without --send read to EOF, with --send write N
+      pseudo-random bytes and close; print "<bytes> <sha256>"
+  tcp_xfer.py client ADDR PORT [N] [--download] [--proto P]
+      connect; send N pseudo-random bytes, or with --download read to EOF;
+      print "<bytes> <sha256>"
+
+--proto picks the socket's protocol: 0 is native TCP, 253 is xtcp. Both
+sides print the same line when every byte arrived intact.
 """
 import argparse
 import hashlib
@@ -16,41 +19,60 @@ import socket
 import sys
 
 
+def send_stream(sock, nbytes, seed):
+    rng = random.Random(seed)
+    digest, left = hashlib.sha256(), nbytes
+    while left:
+        chunk = rng.randbytes(min(left, 1 << 16))
+        sock.sendall(chunk)
+        digest.update(chunk)
+        left -= len(chunk)
+    return nbytes, digest.hexdigest()
+
+
+def recv_stream(sock):
+    digest, total = hashlib.sha256(), 0
+    while True:
+        chunk = sock.recv(1 << 16)
+        if not chunk:
+            return total, digest.hexdigest()
+        digest.update(chunk)
+        total += len(chunk)
+
+
 def server(args):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, args.proto)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((args.addr, args.port))
     ls.listen(1)
+    if args.ready:
+        open(args.ready, "w").write("ready\n")
     ls.settimeout(args.timeout)
     conn, _ = ls.accept()
     conn.settimeout(args.timeout)
-    digest, total = hashlib.sha256(), 0
-    while True:
-        chunk = conn.recv(1 << 16)
-        if not chunk:
-            break
-        digest.update(chunk)
-        total += len(chunk)
+    if args.send is not None:
+        result = send_stream(conn, args.send, args.seed)
+        conn.shutdown(socket.SHUT_WR)
+        recv_stream(conn)
+    else:
+        result = recv_stream(conn)
     conn.close()
     ls.close()
-    print(total, digest.hexdigest())
+    return result
 
 
 def client(args):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, args.proto)
     s.settimeout(args.timeout)
     s.connect((args.addr, args.port))
-    rng = random.Random(args.seed)
-    digest, left = hashlib.sha256(), args.bytes
-    while left:
-        chunk = rng.randbytes(min(left, 1 << 16))
-        s.sendall(chunk)
-        digest.update(chunk)
-        left -= len(chunk)
-    s.shutdown(socket.SHUT_WR)
-    s.recv(1)
+    if args.download:
+        result = recv_stream(s)
+    else:
+        result = send_stream(s, args.bytes, args.seed)
+        s.shutdown(socket.SHUT_WR)
+        recv_stream(s)
     s.close()
-    print(args.bytes, digest.hexdigest())
+    return result
 
 
 def main():
@@ -60,10 +82,14 @@ def main():
     p.add_argument("port", type=int)
     p.add_argument("bytes", type=int, nargs="?", default=0)
     p.add_argument("--proto", type=int, default=0)
+    p.add_argument("--send", type=int)
+    p.add_argument("--download", action="store_true")
+    p.add_argument("--ready", help="file to write once listening")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--timeout", type=float, default=120)
     args = p.parse_args()
-    (server if args.role == "server" else client)(args)
+    nbytes, digest = (server if args.role == "server" else client)(args)
+    print(nbytes, digest)
 
 
 if __name__ == "__main__":

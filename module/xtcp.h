@@ -78,6 +78,9 @@ struct xtcp_port;
  * @cwnd: congestion window in segments
  * @ssthresh: slow start threshold in segments
  * @cwnd_cnt: ACKed segments counted towards the next congestion-avoidance step
+ * @dupacks: duplicate ACKs in a row (RFC 5681 2)
+ * @in_recovery: in fast recovery (RFC 6582) until @recover is acknowledged
+ * @recover: highest sequence number sent when fast recovery began
  * @send_head: first segment of the write queue not sent yet, or NULL
  * @out_of_order: segments above @rcv_nxt, sorted by sequence number
  * @tw_timeout: how long TIME_WAIT lasts, in jiffies (2 MSL)
@@ -129,6 +132,9 @@ struct xtcp_sock {
 	u32	cwnd;
 	u32	ssthresh;
 	u32	cwnd_cnt;
+	u8	dupacks;
+	u8	in_recovery:1;
+	u32	recover;
 
 	struct sk_buff		*send_head;
 	struct sk_buff_head	out_of_order;

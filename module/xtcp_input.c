@@ -187,6 +187,45 @@ static void xtcp_cong_avoid(struct xtcp_sock *xs, u32 acked)
 	}
 }
 
+/*
+ * A duplicate ACK (RFC 5681 2). The third starts fast retransmit and fast
+ * recovery (RFC 5681 3.2, RFC 6582 NewReno); further ones inflate the window
+ * by the segment each stands for having left the network.
+ */
+static void xtcp_dupack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->in_recovery) {
+		xs->cwnd++;
+		return;
+	}
+	if (++xs->dupacks < 3)
+		return;
+	xs->ssthresh = max(xtcp_flight(xs) / max(xs->mss_cache, 1U) / 2, 2U);
+	xs->cwnd = xs->ssthresh + 3;
+	xs->recover = xs->snd_max;
+	xs->in_recovery = 1;
+	xtcp_output_retransmit_head(sk);
+}
+
+/* New data acknowledged during fast recovery (RFC 6582 3.2, steps 3-5). */
+static void xtcp_recovery_ack(struct sock *sk, u32 ack, u32 acked)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 segs = acked / max(xs->mss_cache, 1U);
+
+	if (!xtcp_seq_before(ack, xs->recover)) {
+		/* Full acknowledgment: deflate and leave recovery. */
+		xs->cwnd = xs->ssthresh;
+		xs->in_recovery = 0;
+		return;
+	}
+	/* Partial: the next hole is lost too; resend it at once. */
+	xtcp_output_retransmit_head(sk);
+	xs->cwnd = xs->cwnd > segs ? xs->cwnd - segs + 1 : 1;
+}
+
 /* Whether our FIN, the last thing we queued, is acknowledged. */
 static bool xtcp_fin_acked(const struct sock *sk)
 {
@@ -215,13 +254,21 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 		return false;
 	}
 
+	if (ack == xs->snd_una && xtcp_flight(xs) && cb->end_seq == cb->seq &&
+	    ((u32)ntohs(th->window) << xs->snd_wscale) == xs->snd_wnd)
+		xtcp_dupack(sk);
+
 	if (xtcp_seq_after(ack, xs->snd_una)) {
 		acked = xtcp_clean_acked(sk, ack, &sent_us);
 		xtcp_rtt_sample(sk, cb, sent_us);
 		inet_csk(sk)->icsk_retransmits = 0;
 		inet_csk(sk)->icsk_probes_out = 0;
 		xs->retransmits = 0;
-		xtcp_cong_avoid(xs, acked);
+		if (xs->in_recovery)
+			xtcp_recovery_ack(sk, ack, acked);
+		else
+			xtcp_cong_avoid(xs, acked);
+		xs->dupacks = 0;
 		if (skb_queue_empty(&sk->sk_write_queue))
 			xtcp_timer_clear_rto(sk);
 		else if (xtcp_flight(xs))
@@ -683,6 +730,14 @@ static void xtcp_input_icmp(struct net *net, struct sk_buff *skb)
 	icmph = (const struct icmphdr *)(skb->data + icmp_off);
 	if (icmph->type != ICMP_DEST_UNREACH && icmph->type != ICMP_TIME_EXCEEDED)
 		return;
+	/*
+	 * Native TCP never acts on the host unreachable this host sends itself
+	 * when ARP fails (a connect then ends in ETIMEDOUT); do the same. A
+	 * local "fragmentation needed" (tunnels) still counts.
+	 */
+	if (!(icmph->type == ICMP_DEST_UNREACH && icmph->code == ICMP_FRAG_NEEDED) &&
+	    inet_addr_type(net, ip_hdr(skb)->saddr) == RTN_LOCAL)
+		return;
 	inner = (const struct iphdr *)(icmph + 1);
 	th_off = icmp_off + sizeof(*icmph) + inner->ihl * 4;
 	/* The quoted header must hold the ports and the sequence number. */
@@ -695,6 +750,8 @@ static void xtcp_input_icmp(struct net *net, struct sk_buff *skb)
 			       inner->saddr, th->source);
 	if (!sk)
 		return;
+	trace_xtcp_icmp_error(sk, ip_hdr(skb)->saddr, icmph->type, icmph->code,
+			      ntohl(th->seq), 0);
 	bh_lock_sock(sk);
 	xtcp_sock_icmp_error(sk, icmph->type, icmph->code, ntohl(th->seq),
 			     ntohs(icmph->un.frag.mtu));

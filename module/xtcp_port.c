@@ -39,6 +39,13 @@ struct xtcp_port {
 };
 
 static struct workqueue_struct *xtcp_port_wq;
+/*
+ * The reservation is locked (bind, release) while the xtcp socket's own lock
+ * is held; both are AF_INET sockets, so it gets a lock class of its own for
+ * lockdep to tell the nesting from recursion.
+ */
+static struct lock_class_key xtcp_port_slock_key;
+static struct lock_class_key xtcp_port_lock_key;
 static siphash_key_t xtcp_port_secret __read_mostly;
 static atomic_t xtcp_port_perturb = ATOMIC_INIT(0);
 
@@ -89,6 +96,11 @@ static struct xtcp_port *xtcp_port_alloc(struct sock *sk)
 		kfree(p);
 		return ERR_PTR(err);
 	}
+	sock_lock_init_class_and_name(p->reserve->sk,
+				      "slock-AF_INET-XTCP-PORT",
+				      &xtcp_port_slock_key,
+				      "sk_lock-AF_INET-XTCP-PORT",
+				      &xtcp_port_lock_key);
 	INIT_WORK(&p->work, xtcp_port_free_work);
 	/* Same reuse rules as the xtcp socket asked for. */
 	p->reserve->sk->sk_reuse = sk->sk_reuse;

@@ -184,6 +184,8 @@ static void xtcp_retransmit_expired(struct sock *sk)
 		xs->ssthresh = max(flight_segs / 2, 2U);
 		xs->cwnd = 1;
 		xs->cwnd_cnt = 0;
+		xs->dupacks = 0;
+		xs->in_recovery = 0;
 		/* Go back to the oldest segment; the receiver drops duplicates. */
 		xs->snd_nxt = xs->snd_una;
 		xs->send_head = skb_peek(&sk->sk_write_queue);

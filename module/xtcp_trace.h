@@ -248,6 +248,38 @@ TRACE_EVENT(xtcp_retransmit,
 		  __entry->rto, __entry->count)
 );
 
+TRACE_EVENT(xtcp_icmp_error,
+	TP_PROTO(const struct sock *sk, __be32 from, int type, int code,
+		 u32 seq, int err),
+	TP_ARGS(sk, from, type, code, seq, err),
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(u32, saddr)
+		__field(u32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u8, state)
+		__field(u32, from)
+		__field(int, type)
+		__field(int, code)
+		__field(u32, seq)
+		__field(int, err)
+	),
+	TP_fast_assign(
+		XTCP_TP_SOCK_ASSIGN(sk);
+		__entry->from = (__force u32)from;
+		__entry->type = type;
+		__entry->code = code;
+		__entry->seq = seq;
+		__entry->err = err;
+	),
+	TP_printk("sk=%p %pI4:%u -> %pI4:%u %s from=%pI4 type=%d code=%d seq=%u err=%d",
+		  __entry->skaddr, &__entry->saddr, __entry->sport,
+		  &__entry->daddr, __entry->dport,
+		  XTCP_TP_STATE_NAME(__entry->state), &__entry->from,
+		  __entry->type, __entry->code, __entry->seq, __entry->err)
+);
+
 #endif /* _XTCP_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -136,9 +136,10 @@ static int proc_xtcp_read(struct proc_ent *ents, int max)
 	while (fgets(line, sizeof(line), f)) {
 		struct proc_ent e;
 
-		if (sscanf(line, " %*u: %x:%x %x:%x %x %u %lu", &e.laddr,
-			   &e.lport, &e.raddr, &e.rport, &e.state, &e.uid,
-			   &e.ino) != 7) {
+		/* sl local rem st tx_queue:rx_queue tr:tm->when retrnsmt uid inode */
+		if (sscanf(line, " %*u: %x:%x %x:%x %x %*x:%*x %*x:%*x %*x %u %lu",
+			   &e.laddr, &e.lport, &e.raddr, &e.rport, &e.state,
+			   &e.uid, &e.ino) != 7) {
 			fclose(f);
 			return -2;
 		}

@@ -1368,7 +1368,8 @@ static int proc_lists(unsigned long ino)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %*x %*u %lu", &i) == 1 &&
+		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %*x %*x:%*x %*x:%*x %*x %*u %lu",
+			   &i) == 1 &&
 		    i == ino)
 			found = 1;
 	fclose(f);

@@ -31,6 +31,7 @@ struct xtcp_port;
 #define XTCP_RTO_MAX		(120 * HZ)	/* TCP_RTO_MAX */
 #define XTCP_DELACK_MIN		(HZ / 25)	/* TCP_DELACK_MIN: 40 ms */
 #define XTCP_INIT_CWND		10		/* RFC 6928, TCP_INIT_CWND */
+#define XTCP_CWND_MAX		U16_MAX		/* as snd_cwnd_clamp */
 #define XTCP_MAX_WSCALE		14		/* RFC 7323 */
 #define XTCP_DEFAULT_MSS	536		/* RFC 9293 3.7.1 */
 
@@ -83,6 +84,8 @@ struct xtcp_port;
  * @recover: highest sequence number sent when fast recovery began
  * @send_head: first segment of the write queue not sent yet, or NULL
  * @out_of_order: segments above @rcv_nxt, sorted by sequence number
+ * @ofo_last_seq: start of the segment last put in @out_of_order: its block
+ *	goes first in our SACK option (RFC 2018 4)
  * @tw_timeout: how long TIME_WAIT lasts, in jiffies (2 MSL)
  * @syn_retries: SYN retransmissions before connect() fails (TCP_SYNCNT)
  */
@@ -138,6 +141,7 @@ struct xtcp_sock {
 
 	struct sk_buff		*send_head;
 	struct sk_buff_head	out_of_order;
+	u32			ofo_last_seq;
 	u32			tw_timeout;
 };
 

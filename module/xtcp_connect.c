@@ -128,6 +128,15 @@ static void xtcp_connect_init(struct sock *sk, struct rtable *rt)
 	xs->cwnd = XTCP_INIT_CWND;
 	xs->ssthresh = U32_MAX;
 	xs->cwnd_cnt = 0;
+	xs->dupacks = 0;
+	xs->in_recovery = 0;
+	xs->recover = 0;
+	xs->snd_wl1 = 0;
+	xs->snd_wl2 = 0;
+	xs->quickack = 0;
+	xs->ack_pending = 0;
+	xs->unacked_segs = 0;
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	xs->ts_recent = 0;
 	xs->mss_cache = XTCP_DEFAULT_MSS;
 	inet_csk(sk)->icsk_retransmits = 0;
@@ -230,6 +239,8 @@ failure:
 	 * goes too unless bind() chose it.
 	 */
 	xtcp_sock_set_state(sk, TCP_CLOSE);
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		xtcp_port_release(sk);
 	if (rt)
 		ip_rt_put(rt);
 	__sk_dst_reset(sk);

@@ -6,9 +6,9 @@
  * nothing of xtcp sockets, and IPPROTO_TCP's slot cannot be taken. So xtcp
  * watches NF_INET_LOCAL_IN in each namespace: a segment whose 4-tuple is in
  * xtcp's table is stolen (NF_STOLEN) and processed here; every other
- * segment continues to native TCP untouched. The hook runs last
- * (NF_IP_PRI_LAST), after the firewall's INPUT rules and IP reassembly, so
- * xtcp traffic is filtered exactly like native TCP traffic.
+ * segment continues to native TCP untouched. The hook runs after the
+ * firewall's INPUT rules and IP reassembly (just before conntrack confirms
+ * at NF_IP_PRI_LAST), so xtcp traffic is filtered like native TCP traffic.
  *
  * Segment processing follows RFC 9293 3.10.7, with RFC 5961's defences
  * against blind resets and injection.
@@ -176,13 +176,13 @@ static void xtcp_cong_avoid(struct xtcp_sock *xs, u32 acked)
 	u32 segs = max(acked / max(xs->mss_cache, 1U), 1U);
 
 	if (xs->cwnd < xs->ssthresh) {
-		xs->cwnd = min(xs->cwnd + segs, xs->ssthresh);
+		xs->cwnd = min3(xs->cwnd + segs, xs->ssthresh, XTCP_CWND_MAX);
 		return;
 	}
 	xs->cwnd_cnt += segs;
 	if (xs->cwnd_cnt >= xs->cwnd) {
 		xs->cwnd_cnt -= xs->cwnd;
-		if (xs->cwnd < U16_MAX)
+		if (xs->cwnd < XTCP_CWND_MAX)
 			xs->cwnd++;
 	}
 }
@@ -253,6 +253,8 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 		xtcp_challenge_ack(sk);		/* RFC 5961 5.2 */
 		return false;
 	}
+	/* The peer is alive: zero-window probing starts over (as native). */
+	inet_csk(sk)->icsk_probes_out = 0;
 
 	if (ack == xs->snd_una && xtcp_flight(xs) && cb->end_seq == cb->seq &&
 	    ((u32)ntohs(th->window) << xs->snd_wscale) == xs->snd_wnd)
@@ -404,6 +406,7 @@ static void xtcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct sk_buff *pos;
 
+	xs->ofo_last_seq = cb->seq;
 	skb_queue_reverse_walk(&xs->out_of_order, pos) {
 		struct xtcp_skb_cb *pcb = XTCP_SKB_CB(pos);
 
@@ -437,12 +440,19 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xs->ack_pending = 1;
 		return;
 	}
-	/* The peer must respect our window; memory is what really bounds it. */
+	/*
+	 * The peer must respect our window; memory is what really bounds it.
+	 * Segments ahead of a gap give way first (tcp_prune_ofo_queue()): the
+	 * one that fills the gap must always get in, or nothing ever drains.
+	 */
 	if (skb->len &&
 	    atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf)) {
-		kfree_skb(skb);
-		xs->ack_pending = 1;
-		return;
+		skb_queue_purge(&xs->out_of_order);
+		if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+			kfree_skb(skb);
+			xs->ack_pending = 1;
+			return;
+		}
 	}
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		xtcp_ofo_queue(sk, skb);
@@ -544,8 +554,11 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			break;
 		default:
 			/* CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT: the peer's
-			 * FIN came already; re-acknowledge a retransmission.
+			 * FIN came already; re-acknowledge a retransmission,
+			 * and restart 2 MSL for one in TIME_WAIT.
 			 */
+			if (sk->sk_state == TCP_TIME_WAIT && th->fin)
+				xtcp_timer_start_wait(sk, xs->tw_timeout);
 			xs->ack_pending = 1;
 			break;
 		}
@@ -739,6 +752,8 @@ static void xtcp_input_icmp(struct net *net, struct sk_buff *skb)
 	    inet_addr_type(net, ip_hdr(skb)->saddr) == RTN_LOCAL)
 		return;
 	inner = (const struct iphdr *)(icmph + 1);
+	if (inner->ihl < 5)
+		return;
 	th_off = icmp_off + sizeof(*icmph) + inner->ihl * 4;
 	/* The quoted header must hold the ports and the sequence number. */
 	if (inner->protocol != IPPROTO_TCP || !pskb_may_pull(skb, th_off + 8))
@@ -821,7 +836,8 @@ static const struct nf_hook_ops xtcp_input_ops = {
 	.hook		= xtcp_input_hook,
 	.pf		= NFPROTO_IPV4,
 	.hooknum	= NF_INET_LOCAL_IN,
-	.priority	= NF_IP_PRI_LAST,
+	/* After the firewall, before conntrack confirms (NF_IP_PRI_LAST). */
+	.priority	= NF_IP_PRI_LAST - 1,
 };
 
 /**
@@ -835,7 +851,10 @@ int xtcp_input_init_net(struct net *net)
 	return nf_register_net_hook(net, &xtcp_input_ops);
 }
 
-/** xtcp_input_exit_net() - stop taking segments in @net @net: namespace */
+/**
+ * xtcp_input_exit_net() - stop taking segments in a namespace
+ * @net: namespace going away
+ */
 void xtcp_input_exit_net(struct net *net)
 {
 	nf_unregister_net_hook(net, &xtcp_input_ops);

@@ -39,8 +39,72 @@ u32 xtcp_output_tsval(const struct sock *sk)
 	return tcp_time_stamp_raw() + xtcp_sk(sk)->ts_off;
 }
 
+/* SACK blocks we report: ranges held in the out-of-order queue. */
+struct xtcp_sack_blocks {
+	u32	start[4];
+	u32	end[4];
+	int	n;
+	bool	recent;
+};
+
+static void xtcp_sack_add(struct xtcp_sack_blocks *b, u32 start, u32 end,
+			  u32 recent, int max)
+{
+	if (xtcp_seq_between(start, recent, end - 1)) {
+		b->start[0] = start;
+		b->end[0] = end;
+		b->recent = true;
+	} else if (b->n < max) {
+		b->start[b->n] = start;
+		b->end[b->n] = end;
+		b->n++;
+	}
+}
+
+/*
+ * RFC 2018 4: the block with the most recently received segment first, then
+ * the others; as many as fit beside the timestamp option (3) or not (4).
+ */
+static void xtcp_sack_fill(const struct sock *sk, struct xtcp_sack_blocks *b)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	int max = xs->tstamp_ok ? 3 : 4;
+	u32 start = 0, end = 0;
+	struct sk_buff *skb;
+	bool open = false;
+
+	b->n = 0;
+	b->recent = false;
+	if (!xs->sack_ok || skb_queue_empty(&xs->out_of_order))
+		return;
+	/* Slot 0 is kept for the most recent block. */
+	b->n = 1;
+	skb_queue_walk(&xs->out_of_order, skb) {
+		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (open && !xtcp_seq_after(cb->seq, end)) {
+			if (xtcp_seq_after(cb->end_seq, end))
+				end = cb->end_seq;
+			continue;
+		}
+		if (open)
+			xtcp_sack_add(b, start, end, xs->ofo_last_seq, max);
+		start = cb->seq;
+		end = cb->end_seq;
+		open = true;
+	}
+	xtcp_sack_add(b, start, end, xs->ofo_last_seq, max);
+	if (!b->recent) {
+		/* The recent segment's block is gone: close the gap. */
+		memmove(&b->start[0], &b->start[1], (b->n - 1) * sizeof(u32));
+		memmove(&b->end[0], &b->end[1], (b->n - 1) * sizeof(u32));
+		b->n--;
+	}
+}
+
 /* Option space of a segment: Linux's order and padding (tcp_options_write). */
-static unsigned int xtcp_options_size(const struct sock *sk, u8 flags)
+static unsigned int xtcp_options_size(const struct sock *sk, u8 flags,
+				      const struct xtcp_sack_blocks *sack)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -50,12 +114,16 @@ static unsigned int xtcp_options_size(const struct sock *sk, u8 flags)
 		       (xs->tstamp_ok ? TCPOLEN_TSTAMP_ALIGNED : 0) +
 		       (xs->sack_ok && !xs->tstamp_ok ? TCPOLEN_SACKPERM_ALIGNED : 0) +
 		       (xs->wscale_ok ? TCPOLEN_WSCALE_ALIGNED : 0);
-	return xs->tstamp_ok ? TCPOLEN_TSTAMP_ALIGNED : 0;
+	return (xs->tstamp_ok ? TCPOLEN_TSTAMP_ALIGNED : 0) +
+	       (sack->n ? TCPOLEN_SACK_BASE_ALIGNED +
+			  sack->n * TCPOLEN_SACK_PERBLOCK : 0);
 }
 
-static void xtcp_options_write(struct sock *sk, __be32 *ptr, u8 flags)
+static void xtcp_options_write(struct sock *sk, __be32 *ptr, u8 flags,
+			       const struct xtcp_sack_blocks *sack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	int i;
 
 	if (flags & TCPHDR_SYN)
 		*ptr++ = htonl((TCPOPT_MSS << 24) | (TCPOLEN_MSS << 16) |
@@ -79,6 +147,15 @@ static void xtcp_options_write(struct sock *sk, __be32 *ptr, u8 flags)
 	if ((flags & TCPHDR_SYN) && xs->wscale_ok)
 		*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_WINDOW << 16) |
 			       (TCPOLEN_WINDOW << 8) | xs->rcv_wscale);
+	if (!(flags & TCPHDR_SYN) && sack->n) {
+		*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+			       (TCPOPT_SACK << 8) |
+			       (TCPOLEN_SACK_BASE + sack->n * TCPOLEN_SACK_PERBLOCK));
+		for (i = 0; i < sack->n; i++) {
+			*ptr++ = htonl(sack->start[i]);
+			*ptr++ = htonl(sack->end[i]);
+		}
+	}
 }
 
 /*
@@ -141,19 +218,50 @@ static struct rtable *xtcp_output_route(struct sock *sk)
 }
 
 /*
- * Add the IP header and hand the frame to the neighbour layer, as
- * ip_finish_output2() does for native traffic.
+ * The next hop, as ip_finish_output2() finds it: the neighbour entry for
+ * the route's gateway (or the destination), created on first use; frames
+ * wait in its queue while ARP resolves, then go to dev_queue_xmit().
+ */
+static int xtcp_output_neigh(struct net *net, struct sock *sk,
+			     struct sk_buff *skb)
+{
+	struct rtable *rt = skb_rtable(skb);
+	struct net_device *dev = rt->dst.dev;
+	unsigned int hh_len = LL_RESERVED_SPACE(dev);
+	struct neighbour *neigh;
+	bool is_v6gw = false;
+	int err;
+
+	skb->dev = dev;
+	if (unlikely(skb_headroom(skb) < hh_len && dev->header_ops)) {
+		skb = skb_expand_head(skb, hh_len);
+		if (!skb)
+			return -ENOMEM;
+	}
+	/* As ip_finish_output2() in 6.1: the neighbour tables are plain RCU. */
+	rcu_read_lock();
+	neigh = ip_neigh_for_gw(rt, skb, &is_v6gw);
+	if (!IS_ERR(neigh)) {
+		sock_confirm_neigh(skb, neigh);
+		err = neigh_output(neigh, skb, is_v6gw);
+	} else {
+		kfree_skb(skb);
+		err = -EHOSTUNREACH;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/*
+ * Add the IP header and hand the frame to the neighbour layer. Netfilter's
+ * output hooks are not traversed (see Documentation/design.md).
  */
 static int xtcp_output_ip(struct sock *sk, struct sk_buff *skb)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
-	struct neighbour *neigh;
-	struct net_device *dev;
-	bool is_v6gw = false;
 	struct rtable *rt;
 	struct iphdr *iph;
-	unsigned int hh_len;
 	int ttl, err;
 
 	rt = xtcp_output_route(sk);
@@ -161,9 +269,8 @@ static int xtcp_output_ip(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return PTR_ERR(rt);
 	}
-	dev = rt->dst.dev;
 	skb_dst_set(skb, dst_clone(&rt->dst));
-	xtcp_checksum(skb, dev, inet->inet_saddr, inet->inet_daddr);
+	xtcp_checksum(skb, rt->dst.dev, inet->inet_saddr, inet->inet_daddr);
 
 	skb_push(skb, sizeof(struct iphdr));
 	skb_reset_network_header(skb);
@@ -180,27 +287,13 @@ static int xtcp_output_ip(struct sock *sk, struct sk_buff *skb)
 	ip_send_check(iph);
 
 	skb->protocol = htons(ETH_P_IP);
-	skb->dev = dev;
 	skb->priority = sk->sk_priority;
 	skb->mark = sk->sk_mark;
+	/* Lower layers read IPCB; the control block held xtcp's until now. */
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 
-	hh_len = LL_RESERVED_SPACE(dev);
-	if (unlikely(skb_headroom(skb) < hh_len && dev->header_ops)) {
-		skb = skb_expand_head(skb, hh_len);
-		if (!skb)
-			return -ENOMEM;
-	}
-
-	rcu_read_lock_bh();
-	neigh = ip_neigh_for_gw(rt, skb, &is_v6gw);
-	if (!IS_ERR(neigh)) {
-		sock_confirm_neigh(skb, neigh);
-		err = neigh_output(neigh, skb, is_v6gw);
-	} else {
-		kfree_skb(skb);
-		err = -EHOSTUNREACH;
-	}
-	rcu_read_unlock_bh();
+	/* net_xmit_eval() evaluates its argument twice: never a call. */
+	err = xtcp_output_neigh(net, sk, skb);
 	return net_xmit_eval(err);
 }
 
@@ -215,6 +308,7 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned int opt_size, hdr_size;
+	struct xtcp_sack_blocks sack;
 	struct tcphdr *th;
 	u8 flags = cb->flags;
 
@@ -229,7 +323,10 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	skb_orphan(skb);
 	skb_set_owner_w(skb, sk);
 
-	opt_size = xtcp_options_size(sk, flags);
+	sack.n = 0;
+	if (!(flags & TCPHDR_SYN))
+		xtcp_sack_fill(sk, &sack);
+	opt_size = xtcp_options_size(sk, flags, &sack);
 	hdr_size = sizeof(struct tcphdr) + opt_size;
 	skb_push(skb, hdr_size);
 	skb_reset_transport_header(skb);
@@ -247,7 +344,7 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		th->window = htons(min(xs->rcv_wnd, 65535U));
 	else
 		th->window = htons(xtcp_select_window(sk));
-	xtcp_options_write(sk, (__be32 *)(th + 1), flags);
+	xtcp_options_write(sk, (__be32 *)(th + 1), flags, &sack);
 
 	if (flags & TCPHDR_ACK) {
 		/* Whatever we owed the peer goes with this segment. */
@@ -271,6 +368,7 @@ struct sk_buff *xtcp_output_alloc_skb(struct sock *sk, unsigned int size,
 {
 	struct sk_buff *skb;
 
+	BUILD_BUG_ON(sizeof(struct xtcp_skb_cb) > sizeof_field(struct sk_buff, cb));
 	skb = alloc_skb(MAX_TCP_HEADER + size, gfp);
 	if (!skb)
 		return NULL;
@@ -349,6 +447,39 @@ void xtcp_output_sync_mss(struct sock *sk)
 		xs->mss_cache -= TCPOLEN_TSTAMP_ALIGNED;
 }
 
+/*
+ * Cut queued @skb after @len payload bytes into two segments, so that a
+ * window or a (shrunken) MSS smaller than the segment can still be used.
+ * Queued segments are linear; a clone of @skb still in flight keeps its own
+ * length, and the bytes are only read.
+ */
+static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
+	u32 rest = skb->len - len;
+	struct sk_buff *tail;
+
+	if (!len || len >= skb->len || skb_is_nonlinear(skb))
+		return -EINVAL;
+	tail = xtcp_output_alloc_skb(sk, rest, GFP_ATOMIC);
+	if (!tail)
+		return -ENOBUFS;
+	skb_put_data(tail, skb->data + len, rest);
+	tcb = XTCP_SKB_CB(tail);
+	tcb->seq = cb->seq + len;
+	tcb->end_seq = cb->end_seq;
+	tcb->flags = cb->flags;
+	tcb->retransmitted = cb->retransmitted;
+	tcb->sent_us = cb->sent_us;
+	/* FIN and PSH belong to the last byte. */
+	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
+	cb->end_seq = cb->seq + len;
+	__skb_trim(skb, len);
+	__skb_queue_after(&sk->sk_write_queue, skb, tail);
+	sk_wmem_queued_add(sk, tail->truesize);
+	return 0;
+}
+
 /**
  * xtcp_output_send_syn() - queue and send the SYN of an active open
  * @sk: socket in SYN_SENT with iss, ports and route set
@@ -390,6 +521,9 @@ int xtcp_output_retransmit_head(struct sock *sk)
 
 	if (!skb)
 		return 0;
+	/* The path MTU may have shrunk since it was queued. */
+	if (skb->len > xs->mss_cache)
+		xtcp_split(sk, skb, xs->mss_cache);
 	XTCP_SKB_CB(skb)->retransmitted = 1;
 	if (XTCP_SKB_CB(skb)->flags & TCPHDR_SYN)
 		trace_xtcp_syn_send(sk, XTCP_SKB_CB(skb)->seq, xs->adv_mss,
@@ -410,7 +544,7 @@ int xtcp_output_retransmit_head(struct sock *sk)
  */
 static u32 xtcp_send_window(const struct xtcp_sock *xs)
 {
-	u32 cwnd_bytes = xs->cwnd * xs->mss_cache;
+	u32 cwnd_bytes = min_t(u64, (u64)xs->cwnd * xs->mss_cache, U32_MAX);
 	u32 wnd = min(xs->snd_wnd, cwnd_bytes);
 	u32 flight = xtcp_flight(xs);
 
@@ -440,9 +574,22 @@ void xtcp_output_write_xmit(struct sock *sk)
 					NULL : skb->next;
 			continue;
 		}
+		if (skb->len > xs->mss_cache)
+			xtcp_split(sk, skb, xs->mss_cache);
+		len = cb->end_seq - xs->snd_nxt;
 		/* A lone FIN needs no window. */
-		if (len > xtcp_send_window(xs) && skb->len)
-			break;
+		if (len > xtcp_send_window(xs) && skb->len) {
+			u32 wnd = xtcp_send_window(xs);
+
+			/*
+			 * A window smaller than the segment, with nothing in
+			 * flight to open it further: use what there is
+			 * (tcp_write_wakeup()), else the sender would stall.
+			 */
+			if (xtcp_flight(xs) || !wnd || xtcp_split(sk, skb, wnd))
+				break;
+			len = wnd;
+		}
 		cb->flags |= TCPHDR_ACK;
 		if (xtcp_seq_before(cb->seq, xs->snd_max))
 			cb->retransmitted = 1;
@@ -455,7 +602,7 @@ void xtcp_output_write_xmit(struct sock *sk)
 				NULL : skb->next;
 		sent = true;
 	}
-	if (sent && !xtcp_timer_rto_pending(sk))
+	if (sent && inet_csk(sk)->icsk_pending != ICSK_TIME_RETRANS)
 		xtcp_timer_reset_rto(sk);
 	/* Data waits, nothing is in flight, the peer's window is shut: probe. */
 	if (xs->send_head && !xtcp_flight(xs) && !xtcp_timer_rto_pending(sk))
@@ -519,7 +666,8 @@ void xtcp_output_send_fin(struct sock *sk)
 		XTCP_SKB_CB(tail)->end_seq++;
 		xs->write_seq++;
 	} else {
-		skb = xtcp_output_alloc_skb(sk, 0, sk->sk_allocation | __GFP_NOFAIL);
+		/* A FIN must go out: wait for memory, as tcp_send_fin(). */
+		skb = xtcp_output_alloc_skb(sk, 0, GFP_KERNEL | __GFP_NOFAIL);
 		XTCP_SKB_CB(skb)->seq = xs->write_seq;
 		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
 		XTCP_SKB_CB(skb)->flags = TCPHDR_FIN | TCPHDR_ACK;

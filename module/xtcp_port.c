@@ -102,8 +102,11 @@ static struct xtcp_port *xtcp_port_alloc(struct sock *sk)
 				      "sk_lock-AF_INET-XTCP-PORT",
 				      &xtcp_port_lock_key);
 	INIT_WORK(&p->work, xtcp_port_free_work);
-	/* Same reuse rules as the xtcp socket asked for. */
-	p->reserve->sk->sk_reuse = sk->sk_reuse;
+	/*
+	 * Never SO_REUSEADDR: a native socket could then share the port and,
+	 * with it, a 4-tuple. Address options follow the xtcp socket.
+	 */
+	p->reserve->sk->sk_reuse = SK_NO_REUSE;
 	inet_sk(p->reserve->sk)->freebind = inet_sk(sk)->freebind;
 	inet_sk(p->reserve->sk)->transparent = inet_sk(sk)->transparent;
 	p->reserve->sk->sk_bound_dev_if = sk->sk_bound_dev_if;
@@ -251,7 +254,7 @@ void xtcp_port_release(struct sock *sk)
 	if (!p)
 		return;
 	xtcp_sk(sk)->port = NULL;
+	/* As __inet_put_port(): inet_sport stays for a last RST to carry. */
 	inet_sk(sk)->inet_num = 0;
-	inet_sk(sk)->inet_sport = 0;
 	queue_work(xtcp_port_wq, &p->work);
 }

@@ -132,6 +132,8 @@ static int xtcp_init_sock(struct sock *sk)
 	inet_csk(sk)->icsk_sync_mss = xtcp_sync_mss;
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_write_space = xtcp_write_space;
+	/* sock_wfree() must not call it for every transmitted clone. */
+	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 	sk->sk_sndbuf = READ_ONCE(net->ipv4.sysctl_tcp_wmem[1]);
 	sk->sk_rcvbuf = READ_ONCE(net->ipv4.sysctl_tcp_rmem[1]);
 	xtcp_pernet_sock_add(sk);
@@ -139,17 +141,21 @@ static int xtcp_init_sock(struct sock *sk)
 	return 0;
 }
 
-static void xtcp_purge_queues(struct sock *sk)
+static void xtcp_purge_write_queue(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
 	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 	}
-	xs->send_head = NULL;
-	skb_queue_purge(&xs->out_of_order);
+	xtcp_sk(sk)->send_head = NULL;
+}
+
+static void xtcp_purge_queues(struct sock *sk)
+{
+	xtcp_purge_write_queue(sk);
+	skb_queue_purge(&xtcp_sk(sk)->out_of_order);
 	skb_queue_purge(&sk->sk_receive_queue);
 }
 
@@ -274,7 +280,9 @@ void xtcp_sock_reset(struct sock *sk)
 		WRITE_ONCE(sk->sk_err, err);
 	/* sk_err before the state change: wakers read it after. */
 	smp_wmb();
-	xtcp_purge_queues(sk);
+	/* As tcp_reset(): what arrived in order can still be read. */
+	xtcp_purge_write_queue(sk);
+	skb_queue_purge(&xtcp_sk(sk)->out_of_order);
 	xtcp_sock_done(sk);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk_error_report(sk);
@@ -301,12 +309,22 @@ void xtcp_sock_icmp_error(struct sock *sk, int type, int code, u32 seq, u32 mtu)
 	if (!xtcp_seq_between(xs->snd_una, seq, xs->snd_max))
 		return;
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
-		if (mtu && mtu < inet_csk(sk)->icsk_pmtu_cookie) {
-			xtcp_route_learn_pmtu(xtcp_net_routes(sock_net(sk)),
-					      sk->sk_daddr, mtu);
-			if (!sock_owned_by_user(sk))
-				xtcp_sync_mss(sk, max(mtu, 68U));
-		}
+		struct dst_entry *dst;
+
+		if (!mtu || mtu >= inet_csk(sk)->icsk_pmtu_cookie)
+			return;
+		xtcp_route_learn_pmtu(xtcp_net_routes(sock_net(sk)),
+				      sk->sk_daddr, mtu);
+		/* Owned by the user: the next RTO finds the route's new MTU. */
+		if (sock_owned_by_user(sk))
+			return;
+		/* As tcp_v4_mtu_reduced(): shrink, then resend at the new size. */
+		dst = inet_csk_update_pmtu(sk, mtu);
+		if (!dst)
+			return;
+		xtcp_sync_mss(sk, dst_mtu(dst));
+		if (xtcp_flight(xs))
+			xtcp_output_retransmit_head(sk);
 		return;
 	}
 	if (type == ICMP_DEST_UNREACH) {
@@ -521,6 +539,20 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 	return -ENOPROTOOPT;
 }
 
+/* A segment sendmsg() queued but could not fill goes again (EFAULT). */
+static void xtcp_remove_empty_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (skb->len || XTCP_SKB_CB(skb)->flags & TCPHDR_FIN)
+		return;
+	if (xs->send_head == skb)
+		xs->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -skb->truesize);
+	kfree_skb(skb);
+}
+
 /* Payload per queued segment: the MSS, within one linear buffer. */
 static unsigned int xtcp_size_goal(const struct xtcp_sock *xs)
 {
@@ -570,6 +602,7 @@ static int xtcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)
 		copy = min_t(size_t, copy, skb_tailroom(skb));
 		if (copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter) != copy) {
 			__skb_trim(skb, skb->len - copy);
+			xtcp_remove_empty_skb(sk, skb);
 			err = -EFAULT;
 			goto out_err;
 		}
@@ -659,8 +692,13 @@ static int xtcp_recvmsg_locked(struct sock *sk, struct msghdr *msg, size_t len,
 				goto found;
 		}
 
-		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
-			break;
+		if (copied >= target) {
+			/* Enough: process what softirq queued meanwhile, then go. */
+			if (!READ_ONCE(sk->sk_backlog.tail))
+				break;
+			__sk_flush_backlog(sk);
+			continue;
+		}
 		if (copied) {
 			if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
 			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
@@ -818,6 +856,18 @@ static int xtcp_accept(struct socket *sock, struct socket *newsock, int flags,
 	return -EINVAL;
 }
 
+/*
+ * inet_getname(), except that a connection in TIME_WAIT has no peer for the
+ * user: native TCP hands TIME_WAIT to a separate object and the user's
+ * socket is CLOSE by then.
+ */
+static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	if (peer == 1 && inet_sk_state_load(sock->sk) == TCP_TIME_WAIT)
+		return -ENOTCONN;
+	return inet_getname(sock, uaddr, peer);
+}
+
 /* tcp_poll() */
 static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			  poll_table *wait)
@@ -865,7 +915,7 @@ const struct proto_ops xtcp_stream_ops = {
 	.connect	= xtcp_connect_stream,
 	.socketpair	= sock_no_socketpair,
 	.accept		= xtcp_accept,
-	.getname	= inet_getname,
+	.getname	= xtcp_getname,
 	.poll		= xtcp_poll,
 	.ioctl		= inet_ioctl,
 	.gettstamp	= sock_gettstamp,

@@ -73,14 +73,18 @@ void xtcp_timer_reset_rto(struct sock *sk)
 void xtcp_timer_reset_probe(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
-	u32 when = min_t(u32, xtcp_sk(sk)->rto << icsk->icsk_probes_out,
+	u32 when = min_t(u64, (u64)xtcp_sk(sk)->rto <<
+				   min_t(u8, icsk->icsk_probes_out, 16),
 			 XTCP_RTO_MAX);
 
 	icsk->icsk_pending = ICSK_TIME_PROBE0;
 	sk_reset_timer(sk, &icsk->icsk_retransmit_timer, jiffies + when);
 }
 
-/** xtcp_timer_clear_rto() - nothing left to retransmit or probe @sk: socket */
+/**
+ * xtcp_timer_clear_rto() - nothing left to retransmit or probe
+ * @sk: socket
+ */
 void xtcp_timer_clear_rto(struct sock *sk)
 {
 	inet_csk(sk)->icsk_pending = 0;
@@ -115,7 +119,10 @@ void xtcp_timer_reset_delack(struct sock *sk, unsigned long delay)
 	sk_reset_timer(sk, &icsk->icsk_delack_timer, jiffies + delay);
 }
 
-/** xtcp_timer_clear_delack() - the owed ACK went out @sk: socket */
+/**
+ * xtcp_timer_clear_delack() - the owed ACK went out
+ * @sk: socket
+ */
 void xtcp_timer_clear_delack(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
@@ -136,7 +143,10 @@ void xtcp_timer_start_wait(struct sock *sk, unsigned long delay)
 	sk_reset_timer(sk, &inet_csk(sk)->icsk_keepalive_timer, jiffies + delay);
 }
 
-/** xtcp_timer_clear_all() - stop every timer of a socket that is done @sk */
+/**
+ * xtcp_timer_clear_all() - stop every timer of a socket that is done
+ * @sk: socket
+ */
 void xtcp_timer_clear_all(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
@@ -150,7 +160,7 @@ void xtcp_timer_clear_all(struct sock *sk)
 
 static void xtcp_timer_give_up(struct sock *sk)
 {
-	sk->sk_err = READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT;
+	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 	sk_error_report(sk);
 	xtcp_sock_done(sk);
 }
@@ -192,6 +202,9 @@ static void xtcp_retransmit_expired(struct sock *sk)
 	}
 	icsk->icsk_retransmits++;
 	xs->retransmits = icsk->icsk_retransmits;
+	/* The path MTU may have dropped while the user held the socket. */
+	if (sk->sk_state != TCP_SYN_SENT)
+		xtcp_output_sync_mss(sk);
 	if (sk->sk_state == TCP_SYN_SENT) {
 		xtcp_output_retransmit_head(sk);
 	} else {
@@ -208,7 +221,12 @@ static void xtcp_probe_expired(struct sock *sk)
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!xs->send_head || xtcp_flight(xs))
+	if (xtcp_flight(xs)) {
+		/* Data left since: it needs the retransmission timer. */
+		xtcp_timer_reset_rto(sk);
+		return;
+	}
+	if (!xs->send_head)
 		return;
 	if (xs->snd_wnd) {
 		xtcp_output_write_xmit(sk);
@@ -283,7 +301,10 @@ static void xtcp_wait_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
-/** xtcp_timer_init() - set up the timers of a new socket @sk: socket */
+/**
+ * xtcp_timer_init() - set up the timers of a new socket
+ * @sk: socket
+ */
 void xtcp_timer_init(struct sock *sk)
 {
 	inet_csk_init_xmit_timers(sk, xtcp_retransmit_timer, xtcp_delack_timer,

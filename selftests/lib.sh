@@ -82,6 +82,12 @@ setup_ns() {
 		ip netns add "$name" || return 1
 		on_exit ip netns del "$name"
 		ip -n "$name" link set lo up
+		# New namespaces start with the default TIME_WAIT (60 s); take
+		# the caller's, so that a test's connections stop pinning xtcp.
+		if [ -r /proc/sys/net/xtcp/tw_timeout_ms ]; then
+			ip netns exec "$name" sysctl -qw \
+				net.xtcp.tw_timeout_ms="$(cat /proc/sys/net/xtcp/tw_timeout_ms)"
+		fi
 		eval "$var=$name"
 	done
 }

@@ -8,7 +8,8 @@
  * on both and asserts the errno native TCP gives on 6.1, so both variants
  * must pass it. Where the state a case leaves behind (poll mask, pending
  * error, local and peer address) is not a constant, the test drives a
- * native twin through the same steps and the two states must match.
+ * native twin through the same steps and the two states must match
+ * (EXPECT_SAME_STATE).
  *
  * Peers are always native TCP: xtcp cannot listen yet (issue 4), so every
  * listener and every accepted socket is protocol 0.
@@ -18,7 +19,8 @@
  * take a port, listen, or route. Without the privilege for that, the tests
  * SKIP; the xtcp variant also SKIPs when the module is not loaded. The cases
  * that need a path where SYNs vanish add a veth pair with `ip`, and SKIP if
- * that fails.
+ * that fails. net.xtcp.tw_timeout_ms is per namespace: each test's copies
+ * the caller's, so that closed connections end as soon as the caller wants.
  *
  * SIGPIPE is ignored throughout: EPIPE is the answer looked for.
  */
@@ -62,7 +64,7 @@
 #define POLL_DONE	(POLLIN | POLLRDNORM | POLLRDHUP | POLLOUT | \
 			 POLLWRNORM | POLLHUP)
 
-/* Address of the veth pair's far end, where SYNs vanish (see blackhole()). */
+/* The veth pair's subnet (/24), where SYNs vanish (see blackhole()). */
 #define BLACKHOLE_NET	"10.9.9"
 #define BLACKHOLE_DST	"198.51.100.1"	/* TEST-NET-2, via the default route */
 
@@ -919,7 +921,7 @@ TEST_F(conn, local_port_after_close)
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	struct sockaddr_in dst, name;
 	unsigned short port;
-	int fd, afd, nfd;
+	int fd, afd;
 
 	REQUIRE_SOCKET();
 	listen_native(_metadata, self);
@@ -946,12 +948,6 @@ TEST_F(conn, local_port_after_close)
 								 str_of(&name));
 	EXPECT_EQ(port, name.sin_port) TH_LOG("AF_UNSPEC: getsockname %s, was %u",
 					      str_of(&name), ntohs(port));
-	/* The port itself is free. */
-	nfd = socket(AF_INET, SOCK_STREAM, 0);
-	ASSERT_LE(0, nfd);
-	name = sin_of("127.0.0.1", ntohs(port));
-	EXPECT_EQ(0, bind_in(nfd, &name)) TH_LOG("bind: %s", strerror(errno));
-	close(nfd);
 	close(afd);
 	close(fd);
 
@@ -970,6 +966,52 @@ TEST_F(conn, local_port_after_close)
 	EXPECT_EQ(port, name.sin_port) TH_LOG("reset: getsockname %s, was %u",
 					      str_of(&name), ntohs(port));
 	close(fd);
+}
+
+/*
+ * A port connect() chose is free again for anyone the moment the
+ * connection is over without TIME_WAIT: after a refusal, after
+ * connect(AF_UNSPEC), after close() of a refused socket.
+ */
+TEST_F(conn, port_free_after_close)
+{
+	struct sockaddr_in dst, sin;
+	int fd, afd, nfd, i;
+
+	REQUIRE_SOCKET();
+	listen_native(_metadata, self);
+	for (i = 0; i < 3; i++) {
+		fd = variant_socket(0);
+		ASSERT_LE(0, fd);
+		if (i == 1) {
+			ASSERT_EQ(0, connect_in(fd, &self->laddr));
+			afd = accept_one(_metadata, self);
+			sin = name_of(fd);
+			EXPECT_EQ(0, disconnect(fd));
+			close(afd);
+		} else {
+			/* Non-blocking: the port shows while in SYN_SENT. */
+			set_nonblock(fd, true);
+			dst = sin_of("127.0.0.1", free_port());
+			EXPECT_EQ(-1, connect_in(fd, &dst));
+			EXPECT_EQ(EINPROGRESS, errno);
+			sin = name_of(fd);
+			wait_for(fd, POLLOUT, WAIT_MS);
+			EXPECT_EQ(ECONNREFUSED, so_error(fd));
+			if (i == 2)
+				close(fd);
+		}
+		ASSERT_NE(0, sin.sin_port);
+		nfd = socket(AF_INET, SOCK_STREAM, 0);
+		ASSERT_LE(0, nfd);
+		EXPECT_EQ(0, bind_in(nfd, &sin))
+			TH_LOG("%s: bind %s: %s", i == 0 ? "refused" :
+			       i == 1 ? "AF_UNSPEC" : "close", str_of(&sin),
+			       strerror(errno));
+		close(nfd);
+		if (i != 2)
+			close(fd);
+	}
 }
 
 /*
@@ -1138,20 +1180,6 @@ TEST_F(conn, bind_errors)
 	/* Nothing failed for good: the socket binds elsewhere. */
 	expect_untouched(_metadata, self->fd, "after EADDRINUSE");
 
-	/* SO_REUSEADDR on both, neither listening: the port is shared. */
-	nfd = socket(AF_INET, SOCK_STREAM, 0);
-	ASSERT_LE(0, nfd);
-	ASSERT_EQ(0, set_int(nfd, SOL_SOCKET, SO_REUSEADDR, 1));
-	sin = sin_of("127.0.0.1", 0);
-	ASSERT_EQ(0, bind_in(nfd, &sin));
-	sin = name_of(nfd);
-	fd = variant_socket(0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1));
-	EXPECT_EQ(0, bind_in(fd, &sin)) TH_LOG("SO_REUSEADDR: %s", strerror(errno));
-	close(fd);
-	close(nfd);
-
 	/* An address that is not ours: EADDRNOTAVAIL, unless IP_FREEBIND. */
 	sin = sin_of("192.0.2.77", 0);
 	EXPECT_EQ(-1, bind_in(self->fd, &sin));
@@ -1190,6 +1218,64 @@ TEST_F(conn, bind_errors)
 	sin = sin_of("127.0.0.1", 0);
 	EXPECT_EQ(-1, bind_in(self->fd, &sin));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * SO_REUSEADDR on both sockets, neither listening: native TCP lets them
+ * share the port, whichever binds first.
+ */
+TEST_F(conn, bind_reuseaddr)
+{
+	struct sockaddr_in sin = sin_of("127.0.0.1", 0);
+	int nfd, fd;
+
+	REQUIRE_SOCKET();
+	nfd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, nfd);
+	ASSERT_EQ(0, set_int(nfd, SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, bind_in(nfd, &sin));
+	sin = name_of(nfd);
+	ASSERT_EQ(0, set_int(self->fd, SOL_SOCKET, SO_REUSEADDR, 1));
+	if (variant->is_xtcp) {
+		/*
+		 * Known difference: xtcp's ports stay exclusive against
+		 * native TCP even with SO_REUSEADDR, so that no native
+		 * connection can ever share a 4-tuple with an xtcp one.
+		 */
+		EXPECT_EQ(-1, bind_in(self->fd, &sin));
+		EXPECT_EQ(EADDRINUSE, errno);
+	} else {
+		EXPECT_EQ(0, bind_in(self->fd, &sin)) TH_LOG("native first: %s",
+							      strerror(errno));
+	}
+	close(nfd);
+
+	/* The other way round. */
+	fd = variant_socket(0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1));
+	sin = sin_of("127.0.0.1", 0);
+	ASSERT_EQ(0, bind_in(fd, &sin));
+	sin = name_of(fd);
+	nfd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, nfd);
+	ASSERT_EQ(0, set_int(nfd, SOL_SOCKET, SO_REUSEADDR, 1));
+	if (variant->is_xtcp) {
+		/* The same known difference, from the native side. */
+		EXPECT_EQ(-1, bind_in(nfd, &sin));
+		EXPECT_EQ(EADDRINUSE, errno);
+	} else {
+		EXPECT_EQ(0, bind_in(nfd, &sin)) TH_LOG("variant first: %s",
+							 strerror(errno));
+	}
+	/* Without SO_REUSEADDR on the newcomer: taken. */
+	close(nfd);
+	nfd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, nfd);
+	EXPECT_EQ(-1, bind_in(nfd, &sin));
+	EXPECT_EQ(EADDRINUSE, errno);
+	close(nfd);
+	close(fd);
 }
 
 /*
@@ -1744,6 +1830,7 @@ TEST_F(conn, peer_reset)
 		ASSERT_LE(0, ref);
 		fd = variant_socket(0);
 		ASSERT_LE(0, fd);
+		rcv_timeout(fd);
 		reset_by_peer(_metadata, self, ref, how, &n, &na);
 		reset_by_peer(_metadata, self, fd, how, &x, &xa);
 		snprintf(what, sizeof(what), "reset, seen by %s", hows[how]);

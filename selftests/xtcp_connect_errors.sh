@@ -58,6 +58,7 @@ same() {	# same WHAT EXPECTED ARGS...: native and xtcp both give EXPECTED
 
 if [ -d $tr/events/xtcp ]; then
 	echo >$tr/trace
+	echo 1 >$tr/tracing_on
 	echo 1 >$tr/events/xtcp/xtcp_syn_send/enable
 	on_exit "echo 0 >$tr/events/xtcp/xtcp_syn_send/enable"
 fi

@@ -17,7 +17,7 @@ setup_ns A
 echo 0 >$tr/tracing_on
 echo >$tr/trace
 echo 1 >$tr/events/xtcp/enable
-on_exit "echo 0 >$tr/events/xtcp/enable"
+on_exit "echo 1 >$tr/tracing_on; echo 0 >$tr/events/xtcp/enable"
 echo 1 >$tr/tracing_on
 
 ip netns exec "$A" python3 -c '

@@ -246,6 +246,9 @@ int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 /**
  * xtcp_port_release() - give up the port @sk holds, if any
  * @sk: socket; any context
+ *
+ * Where sleeping is allowed the port is free when this returns, as with
+ * native TCP; from atomic context it is freed by the workqueue shortly after.
  */
 void xtcp_port_release(struct sock *sk)
 {
@@ -256,5 +259,8 @@ void xtcp_port_release(struct sock *sk)
 	xtcp_sk(sk)->port = NULL;
 	/* As __inet_put_port(): inet_sport stays for a last RST to carry. */
 	inet_sk(sk)->inet_num = 0;
-	queue_work(xtcp_port_wq, &p->work);
+	if (preemptible())
+		xtcp_port_free(p);
+	else
+		queue_work(xtcp_port_wq, &p->work);
 }

@@ -4,7 +4,7 @@
 XTCP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 XTCP_BUILD=${XTCP_BUILD:-$XTCP_TOP/build}
 # Outside the clone so that a fresh clone reuses a debug kernel built before.
-XTCP_CACHE=${XTCP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xtcp}
+XTCP_CACHE=${XTCP_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/xtcp}
 XTCP_SRC_TAR=/usr/src/linux-source-6.1.tar.xz
 
 xtcp_die() { echo "${0##*/}: $*" >&2; exit 1; }

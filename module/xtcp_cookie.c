@@ -29,12 +29,11 @@
 #define XTCP_COOKIE_MASK	((1U << XTCP_COOKIE_BITS) - 1)
 #define XTCP_COOKIE_PERIOD	(60 * HZ)	/* TCP_SYNCOOKIE_PERIOD */
 /*
- * Counter ticks a cookie stays valid after it was made: 120 to 180 s
- * depending on when in its minute it was sent. Linux's check ends one tick
- * earlier (age < MAX_SYNCOOKIE_AGE); an ACK that arrives late but within
- * three minutes is not worth refusing.
+ * Counter ticks a cookie stays valid after it was made, as Linux's check
+ * (age < MAX_SYNCOOKIE_AGE): 60 to 120 s depending on when in its minute
+ * it was sent.
  */
-#define XTCP_COOKIE_MAX_AGE	2
+#define XTCP_COOKIE_MAX_AGE	1
 
 /*
  * The MSS values a cookie can carry, Linux's msstab: the most common ones on

@@ -386,16 +386,10 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 						tcp_clock_us() - xreq->snt_synack_us,
 						jiffies_to_usecs(XTCP_RTO_MIN));
 
+	/* Without a route now, transmission looks again (xtcp_output_route()). */
 	rt = xtcp_connect_route_sk(sk);
-	if (IS_ERR(rt)) {
-		xtcp_sock_set_state(sk, TCP_CLOSE);
-		sock_orphan(sk);
-		xtcp_sock_destroy(sk);
-		bh_unlock_sock(sk);
-		sock_put(sk);
-		return NULL;
-	}
-	sk_setup_caps(sk, &rt->dst);
+	if (!IS_ERR(rt))
+		sk_setup_caps(sk, &rt->dst);
 	xtcp_output_sync_mss(sk);
 	return sk;
 }

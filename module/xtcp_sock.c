@@ -804,7 +804,13 @@ static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 		now_wnd = 0;
 	free_space = (READ_ONCE(sk->sk_rcvbuf) -
 		      atomic_read(&sk->sk_rmem_alloc)) / 2;
-	if (free_space >= 2 * now_wnd && free_space >= (int)xs->adv_mss)
+	/*
+	 * As tcp_cleanup_rbuf(): announce a window that at least doubled.
+	 * A full segment's worth is enough, or a quarter of the buffer when
+	 * it is smaller than one segment (loopback's MSS is 64 KiB).
+	 */
+	if (free_space >= 2 * now_wnd &&
+	    free_space >= min_t(int, xs->adv_mss, READ_ONCE(sk->sk_rcvbuf) / 4))
 		xtcp_output_send_ack(sk);
 }
 
@@ -1050,6 +1056,8 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 
 	sock_poll_wait(file, sock, wait);
 	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return inet_csk_listen_poll(sk);
 	shutdown = READ_ONCE(sk->sk_shutdown);
 	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
 		mask |= EPOLLHUP;

@@ -37,6 +37,7 @@
 #include "xtcp_port.h"
 #include "xtcp_route.h"
 #include "xtcp_sock.h"
+#include "xtcp_sockopt.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
 
@@ -220,6 +221,7 @@ void xtcp_sock_established(struct sock *sk)
 
 	xtcp_sock_set_state(sk, TCP_ESTABLISHED);
 	trace_xtcp_established(sk);
+	xtcp_timer_keepalive_init(sk);
 	/* Room for the initial window and its ACK clock, as tcp_sndbuf_expand(). */
 	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
 		WRITE_ONCE(sk->sk_sndbuf,
@@ -537,7 +539,7 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 {
 	if (level != SOL_TCP)
 		return ip_setsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
+	return xtcp_sockopt_set(sk, optname, optval, optlen);
 }
 
 static int xtcp_getsockopt(struct sock *sk, int level, int optname,
@@ -545,7 +547,7 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 {
 	if (level != SOL_TCP)
 		return ip_getsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
+	return xtcp_sockopt_get(sk, optname, optval, optlen);
 }
 
 /* A segment sendmsg() queued but could not fill goes again (EFAULT). */
@@ -790,6 +792,7 @@ struct proto xtcp_prot = {
 	.ioctl		= xtcp_ioctl,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
+	.keepalive	= xtcp_timer_set_keepalive,
 	.sendmsg	= xtcp_sendmsg,
 	.recvmsg	= xtcp_recvmsg,
 	.backlog_rcv	= xtcp_input_backlog_rcv,

@@ -423,10 +423,14 @@ static void xtcp_sockopt_info(struct sock *sk, struct tcp_info *info)
 	}
 	info->tcpi_rto = jiffies_to_usecs(xs->rto);
 	info->tcpi_snd_mss = xs->mss_cache;
+	info->tcpi_advmss = xs->adv_mss;
 	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT))) {
+		/* Linux counts the timestamp option out of advmss once agreed. */
+		if (xs->tstamp_ok)
+			info->tcpi_advmss -= TCPOLEN_TSTAMP_ALIGNED;
 		info->tcpi_ato = jiffies_to_usecs(XTCP_DELACK_MIN);
 		/* The first estimate tcp_initialize_rcv_mss() makes. */
-		info->tcpi_rcv_mss = min3(xs->adv_mss, xs->mss_cache,
+		info->tcpi_rcv_mss = min3(info->tcpi_advmss, xs->mss_cache,
 					  (u32)XTCP_DEFAULT_MSS);
 		info->tcpi_last_ack_recv = jiffies_to_msecs(now - xs->rcv_tstamp);
 		info->tcpi_rcv_space = min(xs->rcv_wnd,
@@ -438,7 +442,6 @@ static void xtcp_sockopt_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_rtt = xs->srtt_us;
 	info->tcpi_rttvar = xs->rttvar_us;
 	info->tcpi_snd_ssthresh = min_t(u32, xs->ssthresh, TCP_INFINITE_SSTHRESH);
-	info->tcpi_advmss = xs->adv_mss;
 	info->tcpi_notsent_bytes = max_t(int, 0, xs->write_seq - xs->snd_nxt);
 	info->tcpi_min_rtt = ~0U;
 	info->tcpi_snd_wnd = xs->snd_wnd;

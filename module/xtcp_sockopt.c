@@ -181,7 +181,8 @@ static int xtcp_sockopt_ulp(sockptr_t optval, unsigned int optlen)
  * TCP_MD5SIG(_EXT): the request is checked as Linux checks it; a valid one
  * is refused, as xtcp cannot sign segments.
  */
-static int xtcp_sockopt_md5(sockptr_t optval, unsigned int optlen)
+static int __maybe_unused xtcp_sockopt_md5(sockptr_t optval,
+					   unsigned int optlen)
 {
 	struct tcp_md5sig cmd;
 
@@ -298,9 +299,11 @@ static int xtcp_sockopt_set_int(struct sock *sk, int optname, int val,
 	case TCP_REPAIR_WINDOW:
 	case TCP_TIMESTAMP:
 		return -EPERM;
+#ifdef CONFIG_TCP_MD5SIG
 	case TCP_MD5SIG:
 	case TCP_MD5SIG_EXT:
 		return xtcp_sockopt_md5(optval, optlen);
+#endif
 	case TCP_FASTOPEN:
 		if (val < 0 || !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
 			return -EINVAL;

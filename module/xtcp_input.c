@@ -258,6 +258,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 	}
 	/* The peer is alive: zero-window probing starts over (as native). */
 	inet_csk(sk)->icsk_probes_out = 0;
+	xs->rcv_tstamp = tcp_jiffies32;		/* keepalive idle time */
 
 	if (ack == xs->snd_una && xtcp_flight(xs) && cb->end_seq == cb->seq &&
 	    ((u32)ntohs(th->window) << xs->snd_wscale) == xs->snd_wnd)

@@ -39,6 +39,7 @@
 #include "xtcp_reqsk.h"
 #include "xtcp_route.h"
 #include "xtcp_sock.h"
+#include "xtcp_sockopt.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
 #include "xtcp_tw.h"
@@ -225,6 +226,7 @@ void xtcp_sock_established(struct sock *sk)
 
 	xtcp_sock_set_state(sk, TCP_ESTABLISHED);
 	trace_xtcp_established(sk);
+	xtcp_timer_keepalive_init(sk);
 	/* Room for the initial window and its ACK clock, as tcp_sndbuf_expand(). */
 	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
 		WRITE_ONCE(sk->sk_sndbuf,
@@ -379,6 +381,10 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	xs->ack_pending = 0;
 	xs->unacked_segs = 0;
 	xs->synq_overflow = 0;
+	xs->snd_sml = xs->snd_una;
+	xs->push_seq = 0;
+	xs->rcv_tstamp = tcp_jiffies32;
+	xs->retrans_stamp = 0;
 	xs->tw_timeout = xtcp_net_tw_timeout(net);
 	/* Karn: a SYN-ACK sent once times the round trip. */
 	if (!req->num_retrans && xreq->snt_synack_us)
@@ -677,7 +683,7 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 {
 	if (level != SOL_TCP)
 		return ip_setsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
+	return xtcp_sockopt_set(sk, optname, optval, optlen);
 }
 
 static int xtcp_getsockopt(struct sock *sk, int level, int optname,
@@ -685,7 +691,7 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 {
 	if (level != SOL_TCP)
 		return ip_getsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
+	return xtcp_sockopt_get(sk, optname, optval, optlen);
 }
 
 /* A segment sendmsg() queued but could not fill goes again (EFAULT). */
@@ -937,6 +943,7 @@ struct proto xtcp_prot = {
 	.ioctl		= xtcp_ioctl,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
+	.keepalive	= xtcp_timer_set_keepalive,
 	.sendmsg	= xtcp_sendmsg,
 	.recvmsg	= xtcp_recvmsg,
 	.backlog_rcv	= xtcp_input_backlog_rcv,

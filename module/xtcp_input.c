@@ -843,6 +843,7 @@ static void xtcp_rcv_tw(struct net *net, struct xtcp_tw *tw,
 		lsk = xtcp_listen_lookup(xtcp_net_lhash(net), net, iph->saddr,
 					 th->source, iph->daddr, th->dest, dif);
 		if (lsk) {
+			trace_xtcp_tw_reuse(lsk, skb, isn);
 			xtcp_tw_reuse(tw);
 			xtcp_tw_put(tw);
 			xtcp_rcv_listen(lsk, skb, isn);

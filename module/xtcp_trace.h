@@ -343,6 +343,10 @@ DECLARE_EVENT_CLASS(xtcp_segment_event,
 DEFINE_EVENT(xtcp_segment_event, xtcp_syn_recv,
 	TP_PROTO(const struct sock *lsk, const struct sk_buff *skb, int val),
 	TP_ARGS(lsk, skb, val));
+/* A SYN opens a new connection on a 4-tuple in TIME_WAIT; val: the ISN */
+DEFINE_EVENT(xtcp_segment_event, xtcp_tw_reuse,
+	TP_PROTO(const struct sock *lsk, const struct sk_buff *skb, int val),
+	TP_ARGS(lsk, skb, val));
 /* val: the MSS a valid cookie carried, 0 for an invalid one */
 DEFINE_EVENT(xtcp_segment_event, xtcp_cookie_check,
 	TP_PROTO(const struct sock *lsk, const struct sk_buff *skb, int val),

@@ -45,10 +45,14 @@ check "virtio side reachable from e1000 side" reachable
 
 # transfer FROM TO ADDR: 8 MiB of native TCP from namespace FROM to TO.
 transfer() {
-	local out sent got
+	local out sent got ready
 	out=$(mktemp)
-	ip netns exec "$2" python3 "$XTCP_SELFTESTS/tcp_xfer.py" server "$3" 5001 >"$out" &
-	sleep 0.5
+	ready=$(mktemp -u)
+	ip netns exec "$2" python3 "$XTCP_SELFTESTS/tcp_xfer.py" server "$3" 5001 \
+		--ready "$ready" >"$out" &
+	# A loaded machine may take seconds to start python: wait for listen().
+	for _ in $(seq 150); do [ -s "$ready" ] && break; sleep 0.1; done
+	rm -f "$ready"
 	sent=$(ip netns exec "$1" python3 "$XTCP_SELFTESTS/tcp_xfer.py" client "$3" 5001 8388608)
 	wait $!
 	got=$(cat "$out")

@@ -26,8 +26,9 @@ drv=$XTCP_SELFTESTS/xtcp_states.py
 
 ktap_header
 setup_ns A B
-# TIME_WAIT long enough for the reuse scenario to meet it.
-ip netns exec "$B" sysctl -qw net.xtcp.tw_timeout_ms=60000
+# TIME_WAIT long enough for the reuse scenario to meet it (a second
+# later), short enough not to pin xtcp long after the test.
+ip netns exec "$B" sysctl -qw net.xtcp.tw_timeout_ms=4000
 
 link() {
 	ip link add xs0 netns "$A" type veth peer name xs1 netns "$B" &&

@@ -1112,7 +1112,7 @@ static const struct {
 	{ SIOCDARP, "SIOCDARP" },
 };
 
-TEST_F(sys, ioctl_sweep)
+TEST_F_TIMEOUT(sys, ioctl_sweep, 180)
 {
 	int i, kind, v;
 

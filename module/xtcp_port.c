@@ -12,14 +12,16 @@
  * port among themselves either, so a 4-tuple can only ever exist once.
  *
  * Creating and binding a socket sleeps, so reservations are made in process
- * context (bind(), connect()); they are released from a workqueue because
- * the last reference to an xtcp socket may go away in softirq context.
+ * context (bind(), connect()); the last reference may go away in softirq
+ * context, where the reservation is unbound at once and closed from a
+ * workqueue.
  */
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/sock.h>
@@ -381,10 +383,17 @@ void xtcp_port_put(struct xtcp_port *p)
 	}
 	hlist_del(&p->node);
 	spin_unlock_bh(&t->lock);
-	if (preemptible())
+	if (preemptible()) {
 		xtcp_port_free(p);
-	else
-		queue_work(xtcp_port_wq, &p->work);
+		return;
+	}
+	/*
+	 * Closing the reservation sleeps, but unbinding it does not: the port
+	 * is free at once, as native TCP frees it in tcp_set_state(), and the
+	 * socket itself goes in the workqueue.
+	 */
+	inet_put_port(p->reserve->sk);
+	queue_work(xtcp_port_wq, &p->work);
 }
 
 /**

@@ -202,14 +202,7 @@ void xtcp_sock_set_state(struct sock *sk, int state)
 	trace_xtcp_state_change(sk, state);
 	if (state == TCP_CLOSE) {
 		sk->sk_prot->unhash(sk);
-		/*
-		 * In softirq a socket the user still has keeps its port until
-		 * the user's next call (disconnect or close, which free it at
-		 * once): a port freed through the workqueue could still look
-		 * taken to a bind() right after connect() failed.
-		 */
-		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) &&
-		    (preemptible() || sock_flag(sk, SOCK_DEAD)))
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
 			xtcp_port_release(sk);
 	}
 	/* inet_sk_state_store(): lockless readers see the state last. */

@@ -734,7 +734,9 @@ static int xtcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto out_err;
 		/* Fill the last segment if it has not left yet. */
+		/* The MSS may have grown since it was allocated: check room. */
 		if (!skb || !xs->send_head || skb->len >= goal ||
+		    !skb_tailroom(skb) ||
 		    (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN)) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;

@@ -63,7 +63,7 @@
 /* How long to wait for something loopback does at once. */
 #define WAIT_MS		5000
 /* How long to watch for something that must not happen. */
-#define QUIET_MS	400
+#define QUIET_MS	600
 
 /* What an established socket with nothing to read reports. */
 #define POLL_WRITABLE	(POLLOUT | POLLWRNORM)

@@ -88,6 +88,8 @@ struct xtcp_port;
  *	goes first in our SACK option (RFC 2018 4)
  * @tw_timeout: how long TIME_WAIT lasts, in jiffies (2 MSL)
  * @syn_retries: SYN retransmissions before connect() fails (TCP_SYNCNT)
+ * @synq_overflow: listener: jiffies when its SYN queue last overflowed (SYN
+ *	cookies are checked for a while after), 0 if never
  */
 struct xtcp_sock {
 	struct inet_connection_sock	icsk;
@@ -143,6 +145,7 @@ struct xtcp_sock {
 	struct sk_buff_head	out_of_order;
 	u32			ofo_last_seq;
 	u32			tw_timeout;
+	unsigned long		synq_overflow;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)

@@ -87,10 +87,16 @@ struct rtable *xtcp_connect_route_sk(struct sock *sk)
 	return xtcp_connect_lookup(sk, &key, &fl4);
 }
 
-/* Policy routing rules may select by port: then the ports are part of the
- * lookup and it must be made again once the source port is known.
+/**
+ * xtcp_connect_rules_use_ports() - whether policy routing may look at ports
+ * @net: namespace
+ *
+ * Then the ports are part of a route lookup, and a connect's lookup must be
+ * made again once the source port is known.
+ *
+ * Return: true with custom FIB rules.
  */
-static bool xtcp_connect_rules_use_ports(const struct net *net)
+bool xtcp_connect_rules_use_ports(const struct net *net)
 {
 #ifdef CONFIG_IP_MULTIPLE_TABLES
 	return net->ipv4.fib_has_custom_rules;

@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 
+struct net;
 struct rtable;
 struct sock;
 struct sockaddr;
@@ -18,5 +19,6 @@ int xtcp_connect_stream(struct socket *sock, struct sockaddr *uaddr,
 			int addr_len, int flags);
 int xtcp_connect_v4(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 struct rtable *xtcp_connect_route_sk(struct sock *sk);
+bool xtcp_connect_rules_use_ports(const struct net *net);
 
 #endif /* _XTCP_CONNECT_H */

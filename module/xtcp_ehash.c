@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Table of connected xtcp sockets, keyed by 4-tuple.
+ * Table of xtcp connections, keyed by 4-tuple.
+ *
+ * It holds three kinds of entries, all starting with a struct sock_common
+ * and told apart by their state, as native TCP's established table does:
+ * full sockets, request sockets (TCP_NEW_SYN_RECV: a SYN a listener
+ * answered) and TIME_WAIT entries (TCP_TIME_WAIT, see xtcp_tw.c).
  *
  * Readers (the receive hook, in softirq) walk a chain under RCU without
  * taking a lock. Socket memory is SLAB_TYPESAFE_BY_RCU, as for native TCP:
@@ -65,19 +70,20 @@ static unsigned int xtcp_ehash_slot(const struct xtcp_ehash *eh,
 			    &eh->secret) & eh->mask;
 }
 
+/* Only sock_common fields: every kind of entry has them. */
 static bool xtcp_ehash_match(const struct sock *sk, const struct net *net,
 			     __be32 raddr, __be16 rport,
 			     __be32 laddr, __be16 lport)
 {
 	return sk->sk_daddr == raddr && sk->sk_rcv_saddr == laddr &&
-	       sk->sk_dport == rport && inet_sk(sk)->inet_sport == lport &&
+	       sk->sk_dport == rport && sk->sk_num == ntohs(lport) &&
 	       net_eq(sock_net(sk), net);
 }
 
 /**
- * xtcp_ehash_insert() - make a connecting socket findable by its 4-tuple
+ * xtcp_ehash_insert() - make an entry findable by its 4-tuple
  * @eh: its namespace's table
- * @sk: socket with addresses and ports set
+ * @sk: socket, request or TIME_WAIT entry with addresses and ports set
  *
  * The table holds a reference on @sk until xtcp_ehash_remove().
  *
@@ -85,18 +91,17 @@ static bool xtcp_ehash_match(const struct sock *sk, const struct net *net,
  */
 int xtcp_ehash_insert(struct xtcp_ehash *eh, struct sock *sk)
 {
-	const struct inet_sock *inet = inet_sk(sk);
+	__be16 lport = htons(sk->sk_num);
 	struct hlist_nulls_node *node;
 	unsigned int slot;
 	struct sock *other;
 
 	slot = xtcp_ehash_slot(eh, sk->sk_daddr, sk->sk_dport,
-			       sk->sk_rcv_saddr, inet->inet_sport);
+			       sk->sk_rcv_saddr, lport);
 	spin_lock_bh(&eh->locks[slot]);
 	sk_nulls_for_each(other, node, &eh->buckets[slot]) {
 		if (xtcp_ehash_match(other, sock_net(sk), sk->sk_daddr,
-				     sk->sk_dport, sk->sk_rcv_saddr,
-				     inet->inet_sport)) {
+				     sk->sk_dport, sk->sk_rcv_saddr, lport)) {
 			spin_unlock_bh(&eh->locks[slot]);
 			return -EADDRNOTAVAIL;
 		}
@@ -108,17 +113,73 @@ int xtcp_ehash_insert(struct xtcp_ehash *eh, struct sock *sk)
 }
 
 /**
- * xtcp_ehash_remove() - take a socket out of the table, if it is in
- * @eh: its namespace's table
- * @sk: socket; the table's reference is dropped
+ * xtcp_ehash_replace() - put @new where @old is, in one step
+ * @eh: their namespace's table
+ * @old: entry in the table (a request becoming a socket, a socket becoming
+ *	a TIME_WAIT entry)
+ * @new: entry with the same 4-tuple
+ *
+ * A lookup finds one or the other, never neither.
+ *
+ * Return: false if @old had left the table already (nothing changed).
  */
-void xtcp_ehash_remove(struct xtcp_ehash *eh, struct sock *sk)
+bool xtcp_ehash_replace(struct xtcp_ehash *eh, struct sock *old,
+			struct sock *new)
 {
-	unsigned int slot = sk->sk_hash & eh->mask;
+	unsigned int slot = old->sk_hash & eh->mask;
 
 	spin_lock_bh(&eh->locks[slot]);
-	sk_nulls_del_node_init_rcu(sk);
+	if (hlist_nulls_unhashed(&old->sk_nulls_node)) {
+		spin_unlock_bh(&eh->locks[slot]);
+		return false;
+	}
+	new->sk_hash = slot;
+	sk_nulls_add_node_rcu(new, &eh->buckets[slot]);
+	sk_nulls_del_node_init_rcu(old);
 	spin_unlock_bh(&eh->locks[slot]);
+	return true;
+}
+
+/**
+ * xtcp_ehash_remove() - take an entry out of the table, if it is in
+ * @eh: its namespace's table
+ * @sk: entry; the table's reference is dropped (never the last one)
+ *
+ * Return: true if this call removed it.
+ */
+bool xtcp_ehash_remove(struct xtcp_ehash *eh, struct sock *sk)
+{
+	unsigned int slot = sk->sk_hash & eh->mask;
+	bool removed;
+
+	spin_lock_bh(&eh->locks[slot]);
+	removed = sk_nulls_del_node_init_rcu(sk);
+	spin_unlock_bh(&eh->locks[slot]);
+	return removed;
+}
+
+/**
+ * xtcp_ehash_size() - number of buckets
+ * @eh: table
+ *
+ * Return: the count; buckets are numbered from 0.
+ */
+unsigned int xtcp_ehash_size(const struct xtcp_ehash *eh)
+{
+	return eh->mask + 1;
+}
+
+/**
+ * xtcp_ehash_bucket() - one chain, for walkers such as /proc/net/xtcp
+ * @eh: table
+ * @slot: bucket number below xtcp_ehash_size()
+ *
+ * Return: the chain head; walk it under rcu_read_lock().
+ */
+struct hlist_nulls_head *xtcp_ehash_bucket(struct xtcp_ehash *eh,
+					   unsigned int slot)
+{
+	return &eh->buckets[slot];
 }
 
 /**
@@ -131,7 +192,8 @@ void xtcp_ehash_remove(struct xtcp_ehash *eh, struct sock *sk)
  * @lport: segment's destination port
  *
  * Context: RCU read side (softirq).
- * Return: the socket with a reference the caller must drop, or NULL.
+ * Return: the entry (socket, request or TIME_WAIT) with a reference the
+ * caller drops with xtcp_ehash_put(), or NULL.
  */
 struct sock *xtcp_ehash_lookup(struct xtcp_ehash *eh, const struct net *net,
 			       __be32 raddr, __be16 rport,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xtcp's table of connected sockets, looked up by 4-tuple for every
- * incoming segment. It is xtcp's own: native TCP's tables never hold an
+ * xtcp's table of connections (sockets, requests, TIME_WAIT entries),
+ * looked up by 4-tuple for every incoming segment. It is xtcp's own: native TCP's tables never hold an
  * xtcp socket, so native lookups (tcp_v4_rcv, early demux, tcp_diag) never
  * mistake one for a struct tcp_sock.
  */
@@ -33,7 +33,12 @@ struct xtcp_ehash {
 int xtcp_ehash_init(struct xtcp_ehash *eh, unsigned int size);
 void xtcp_ehash_destroy(struct xtcp_ehash *eh);
 int xtcp_ehash_insert(struct xtcp_ehash *eh, struct sock *sk);
-void xtcp_ehash_remove(struct xtcp_ehash *eh, struct sock *sk);
+bool xtcp_ehash_replace(struct xtcp_ehash *eh, struct sock *old,
+			struct sock *new);
+bool xtcp_ehash_remove(struct xtcp_ehash *eh, struct sock *sk);
+unsigned int xtcp_ehash_size(const struct xtcp_ehash *eh);
+struct hlist_nulls_head *xtcp_ehash_bucket(struct xtcp_ehash *eh,
+					   unsigned int slot);
 struct sock *xtcp_ehash_lookup(struct xtcp_ehash *eh, const struct net *net,
 			       __be32 raddr, __be16 rport,
 			       __be32 laddr, __be16 lport);

@@ -27,12 +27,15 @@
 #include "xtcp.h"
 #include "xtcp_ehash.h"
 #include "xtcp_input.h"
+#include "xtcp_listen.h"
 #include "xtcp_output.h"
 #include "xtcp_pernet.h"
+#include "xtcp_reqsk.h"
 #include "xtcp_route.h"
 #include "xtcp_sock.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
+#include "xtcp_tw.h"
 
 /**
  * xtcp_input_parse_options() - read the options of a segment
@@ -298,9 +301,8 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 			xtcp_timer_start_wait(sk, xtcp_sock_fin_timeout(sk));
 		break;
 	case TCP_CLOSING:
-		xtcp_sock_set_state(sk, TCP_TIME_WAIT);
-		xtcp_timer_start_wait(sk, xs->tw_timeout);
-		break;
+		xtcp_sock_time_wait(sk);
+		return false;
 	case TCP_LAST_ACK:
 		xtcp_sock_done(sk);
 		return false;
@@ -325,9 +327,13 @@ static void xtcp_fin(struct sock *sk)
 		xtcp_sock_set_state(sk, TCP_CLOSING);
 		break;
 	case TCP_FIN_WAIT2:
-		xtcp_sock_set_state(sk, TCP_TIME_WAIT);
-		xtcp_timer_start_wait(sk, xs->tw_timeout);
-		break;
+		/* tcp_fin(): acknowledge the FIN, then hand over to TIME_WAIT. */
+		skb_queue_purge(&xs->out_of_order);
+		xtcp_ack_now(sk);
+		xtcp_sock_time_wait(sk);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		return;
 	}
 	/* Nothing can follow a FIN. */
 	skb_queue_purge(&xs->out_of_order);
@@ -678,6 +684,18 @@ drop:
 	kfree_skb(skb);
 }
 
+/**
+ * xtcp_input_child_rcv() - the ACK that completed a passive open, for the
+ *	new socket
+ * @child: socket in SYN_RECV just created for it, bh-locked
+ * @skb: the segment; it may carry data and even a FIN; consumed
+ */
+void xtcp_input_child_rcv(struct sock *child, struct sk_buff *skb)
+{
+	xtcp_sock_established(child);
+	xtcp_rcv_synchronized(child, skb);
+}
+
 /* Process one segment; the socket is owned by us (bh lock or user lock). */
 static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -774,16 +792,77 @@ static void xtcp_input_icmp(struct net *net, struct sk_buff *skb)
 	sock_put(sk);
 }
 
+/* Drop a table entry's reference, whatever kind of entry it is. */
+static void xtcp_entry_put(struct sock *sk)
+{
+	if (sk->sk_state == TCP_NEW_SYN_RECV)
+		reqsk_put(inet_reqsk(sk));
+	else if (sk->sk_state == TCP_TIME_WAIT)
+		xtcp_tw_put(xtcp_tw(sk));
+	else
+		sock_put(sk);
+}
+
+/* RFC 9293 3.10.7.2: a segment for a listener. Consumes @skb. */
+static void xtcp_rcv_listen(struct sock *lsk, struct sk_buff *skb, u32 isn)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (th->rst)
+		goto drop;
+	if (th->ack) {
+		if (th->syn) {
+			xtcp_output_reset_reply(sock_net(lsk), ip_hdr(skb), th,
+						skb->len);
+			goto drop;
+		}
+		xtcp_reqsk_ack(lsk, skb);
+		return;
+	}
+	/* A SYN with FIN makes no sense; tcp_rcv_state_process() drops it too. */
+	if (th->syn && !th->fin)
+		xtcp_reqsk_syn(lsk, skb, isn);
+drop:
+	kfree_skb(skb);
+}
+
+/* A segment for a connection in TIME_WAIT. Consumes @skb and @tw's reference. */
+static void xtcp_rcv_tw(struct net *net, struct xtcp_tw *tw,
+			struct sk_buff *skb, int dif)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *lsk;
+	u32 isn;
+
+	if (xtcp_tw_rcv(tw, skb, &isn) == XTCP_TW_SYN) {
+		lsk = xtcp_listen_lookup(xtcp_net_lhash(net), net, iph->saddr,
+					 th->source, iph->daddr, th->dest, dif);
+		if (lsk) {
+			xtcp_tw_reuse(tw);
+			xtcp_tw_put(tw);
+			xtcp_rcv_listen(lsk, skb, isn);
+			sock_put(lsk);
+			return;
+		}
+		xtcp_tw_send_ack(tw, skb);
+	}
+	xtcp_tw_put(tw);
+	kfree_skb(skb);
+}
+
 static unsigned int xtcp_input_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
+	struct net *net = state->net;
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th;
 	unsigned int ihl;
 	struct sock *sk;
+	int dif;
 
 	if (iph->protocol == IPPROTO_ICMP) {
-		xtcp_input_icmp(state->net, skb);
+		xtcp_input_icmp(net, skb);
 		return NF_ACCEPT;	/* native ICMP handling goes on */
 	}
 	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
@@ -793,8 +872,12 @@ static unsigned int xtcp_input_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	iph = ip_hdr(skb);
 	th = (const struct tcphdr *)(skb->data + ihl);
-	sk = xtcp_ehash_lookup(xtcp_net_ehash(state->net), state->net,
-			       iph->saddr, th->source, iph->daddr, th->dest);
+	dif = inet_iif(skb);
+	sk = xtcp_ehash_lookup(xtcp_net_ehash(net), net, iph->saddr, th->source,
+			       iph->daddr, th->dest);
+	if (!sk)
+		sk = xtcp_listen_lookup(xtcp_net_lhash(net), net, iph->saddr,
+					th->source, iph->daddr, th->dest, dif);
 	if (!sk)
 		return NF_ACCEPT;
 
@@ -814,6 +897,19 @@ static unsigned int xtcp_input_hook(void *priv, struct sk_buff *skb,
 	__skb_pull(skb, th->doff * 4);
 	xtcp_fill_cb(skb, iph, th);
 
+	switch (sk->sk_state) {
+	case TCP_NEW_SYN_RECV:
+		xtcp_reqsk_rcv(inet_reqsk(sk), skb);
+		return NF_STOLEN;
+	case TCP_TIME_WAIT:
+		xtcp_rcv_tw(net, xtcp_tw(sk), skb, dif);
+		return NF_STOLEN;
+	case TCP_LISTEN:
+		xtcp_rcv_listen(sk, skb, 0);
+		sock_put(sk);
+		return NF_STOLEN;
+	}
+
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
@@ -828,7 +924,7 @@ static unsigned int xtcp_input_hook(void *priv, struct sk_buff *skb,
 
 discard:
 	kfree_skb(skb);
-	sock_put(sk);
+	xtcp_entry_put(sk);
 	return NF_STOLEN;
 }
 

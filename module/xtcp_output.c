@@ -15,6 +15,7 @@
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <net/dst.h>
+#include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/neighbour.h>
 #include <net/route.h>
@@ -24,6 +25,8 @@
 #include "xtcp.h"
 #include "xtcp_connect.h"
 #include "xtcp_output.h"
+#include "xtcp_pernet.h"
+#include "xtcp_route.h"
 #include "xtcp_sock.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
@@ -38,6 +41,15 @@ u32 xtcp_output_tsval(const struct sock *sk)
 {
 	return tcp_time_stamp_raw() + xtcp_sk(sk)->ts_off;
 }
+
+/* What the IP header of a segment needs. */
+struct xtcp_ip_params {
+	__be32	saddr;
+	__be32	daddr;
+	u8	tos;
+	int	ttl;	/* -1: the route's */
+	bool	df;
+};
 
 /* SACK blocks we report: ranges held in the out-of-order queue. */
 struct xtcp_sack_blocks {
@@ -253,48 +265,61 @@ static int xtcp_output_neigh(struct net *net, struct sock *sk,
 }
 
 /*
- * Add the IP header and hand the frame to the neighbour layer. Netfilter's
- * output hooks are not traversed (see Documentation/design.md).
+ * Add the IP header and hand the frame to the neighbour layer, for a socket
+ * or (@sk NULL) for a reply no full socket stands behind. Netfilter's output
+ * hooks are not traversed (see Documentation/design.md).
  */
-static int xtcp_output_ip(struct sock *sk, struct sk_buff *skb)
+static int xtcp_output_ip_route(struct net *net, struct sock *sk,
+				struct sk_buff *skb, struct rtable *rt,
+				const struct xtcp_ip_params *ip)
 {
-	struct inet_sock *inet = inet_sk(sk);
-	struct net *net = sock_net(sk);
-	struct rtable *rt;
 	struct iphdr *iph;
-	int ttl, err;
+	int err;
 
-	rt = xtcp_output_route(sk);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
-		return PTR_ERR(rt);
-	}
 	skb_dst_set(skb, dst_clone(&rt->dst));
-	xtcp_checksum(skb, rt->dst.dev, inet->inet_saddr, inet->inet_daddr);
+	xtcp_checksum(skb, rt->dst.dev, ip->saddr, ip->daddr);
 
 	skb_push(skb, sizeof(struct iphdr));
 	skb_reset_network_header(skb);
 	iph = ip_hdr(skb);
-	*((__be16 *)iph) = htons((4 << 12) | (5 << 8) | (inet->tos & 0xff));
+	*((__be16 *)iph) = htons((4 << 12) | (5 << 8) | ip->tos);
 	iph->tot_len = htons(skb->len);
-	iph->frag_off = ip_dont_fragment(sk, &rt->dst) ? htons(IP_DF) : 0;
-	ttl = inet->uc_ttl;
-	iph->ttl = ttl < 0 ? ip4_dst_hoplimit(&rt->dst) : ttl;
+	iph->frag_off = ip->df ? htons(IP_DF) : 0;
+	iph->ttl = ip->ttl < 0 ? ip4_dst_hoplimit(&rt->dst) : ip->ttl;
 	iph->protocol = IPPROTO_TCP;
-	iph->saddr = inet->inet_saddr;
-	iph->daddr = inet->inet_daddr;
+	iph->saddr = ip->saddr;
+	iph->daddr = ip->daddr;
 	ip_select_ident(net, skb, sk);
 	ip_send_check(iph);
 
 	skb->protocol = htons(ETH_P_IP);
-	skb->priority = sk->sk_priority;
-	skb->mark = sk->sk_mark;
 	/* Lower layers read IPCB; the control block held xtcp's until now. */
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 
 	/* net_xmit_eval() evaluates its argument twice: never a call. */
 	err = xtcp_output_neigh(net, sk, skb);
 	return net_xmit_eval(err);
+}
+
+static int xtcp_output_ip(struct sock *sk, struct sk_buff *skb)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_ip_params ip;
+	struct rtable *rt;
+
+	rt = xtcp_output_route(sk);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	ip.saddr = inet->inet_saddr;
+	ip.daddr = inet->inet_daddr;
+	ip.tos = inet->tos & 0xff;
+	ip.ttl = inet->uc_ttl;
+	ip.df = ip_dont_fragment(sk, &rt->dst);
+	skb->priority = sk->sk_priority;
+	skb->mark = sk->sk_mark;
+	return xtcp_output_ip_route(sock_net(sk), sk, skb, rt, &ip);
 }
 
 /*
@@ -396,30 +421,47 @@ void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
- * xtcp_output_init_window() - choose our window and its scale before the SYN
- * @sk: connecting socket
+ * xtcp_output_initial_window() - our first window and its scale
+ * @net: namespace (for tcp_rmem)
+ * @rcvbuf: receive buffer of the socket (or listener)
+ * @mss: MSS we announce
+ * @wscale_ok: whether window scaling will be used
+ * @wnd: the window to offer in the SYN or SYN-ACK
+ * @wscale: our shift, 0 without scaling
  *
  * Mirrors tcp_select_initial_window(): offer half the receive buffer rounded
  * to the MSS and capped to 64 KiB, and a shift large enough for the most the
  * buffer may grow to (tcp_rmem[2]).
  */
+void xtcp_output_initial_window(const struct net *net, int rcvbuf, u32 mss,
+				bool wscale_ok, u32 *wnd, u8 *wscale)
+{
+	u32 space = rcvbuf / 2;
+
+	if (space > mss)
+		space = rounddown(space, mss);
+	*wnd = min_t(u32, space, U16_MAX);
+	*wscale = 0;
+	if (wscale_ok) {
+		space = max_t(u32, space, READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]));
+		space = max_t(u32, space, READ_ONCE(sysctl_rmem_max));
+		*wscale = clamp_t(int, ilog2(space) - 15, 0, XTCP_MAX_WSCALE);
+	}
+}
+
+/**
+ * xtcp_output_init_window() - choose our window and its scale before the SYN
+ * @sk: connecting socket
+ */
 void xtcp_output_init_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct net *net = sock_net(sk);
-	u32 space, mss = xs->adv_mss;
+	u8 wscale;
 
-	space = READ_ONCE(sk->sk_rcvbuf) / 2;
-	if (space > mss)
-		space = rounddown(space, mss);
-	xs->rcv_wnd = min_t(u32, space, U16_MAX);
-	xs->rcv_wscale = 0;
-	if (xs->wscale_ok) {
-		space = max_t(u32, space, READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]));
-		space = max_t(u32, space, READ_ONCE(sysctl_rmem_max));
-		xs->rcv_wscale = clamp_t(int, ilog2(space) - 15, 0,
-					 XTCP_MAX_WSCALE);
-	}
+	xtcp_output_initial_window(sock_net(sk), READ_ONCE(sk->sk_rcvbuf),
+				   xs->adv_mss, xs->wscale_ok, &xs->rcv_wnd,
+				   &wscale);
+	xs->rcv_wscale = wscale;
 }
 
 /**
@@ -694,4 +736,179 @@ void xtcp_output_send_reset_to(struct sock *sk, u32 seq)
 void xtcp_output_send_reset(struct sock *sk, gfp_t gfp)
 {
 	xtcp_send_bare(sk, xtcp_sk(sk)->snd_nxt, TCPHDR_RST | TCPHDR_ACK, gfp);
+}
+
+/* Options of a reply, in Linux's order (see xtcp_options_write()). */
+static unsigned int xtcp_reply_options(const struct xtcp_reply *r, __be32 *ptr)
+{
+	bool syn = r->flags & TCPHDR_SYN;
+	__be32 *start = ptr;
+
+	if (syn && r->mss)
+		*ptr++ = htonl((TCPOPT_MSS << 24) | (TCPOLEN_MSS << 16) | r->mss);
+	if (r->tstamp) {
+		if (syn && r->sack_ok)
+			*ptr++ = htonl((TCPOPT_SACK_PERM << 24) |
+				       (TCPOLEN_SACK_PERM << 16) |
+				       (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
+		else
+			*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+				       (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
+		*ptr++ = htonl(r->tsval);
+		*ptr++ = htonl(r->tsecr);
+	} else if (syn && r->sack_ok) {
+		*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+			       (TCPOPT_SACK_PERM << 8) | TCPOLEN_SACK_PERM);
+	}
+	if (syn && r->wscale >= 0)
+		*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_WINDOW << 16) |
+			       (TCPOLEN_WINDOW << 8) | r->wscale);
+	return (ptr - start) * 4;
+}
+
+/**
+ * xtcp_output_reply() - send a segment no full socket stands behind
+ * @net: namespace to send in
+ * @r: the segment: addresses, sequence numbers, flags, window, options
+ *
+ * SYN-ACKs of request sockets and SYN cookies, ACKs from TIME_WAIT entries
+ * and resets for segments no socket wants go out this way: routed through
+ * the namespace's route cache (ports left out of the key unless policy
+ * rules may look at them, so replies to one host share an entry), then
+ * like any segment to the neighbour layer.
+ *
+ * Return: 0 or a negative errno.
+ */
+int xtcp_output_reply(struct net *net, const struct xtcp_reply *r)
+{
+	struct xtcp_route_key key = {};
+	struct xtcp_ip_params ip;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	struct flowi4 fl4;
+	__be32 opts[10];
+	unsigned int olen;
+	struct rtable *rt;
+	u32 pmtu;
+	int err;
+
+	key.daddr = r->daddr;
+	key.saddr = r->saddr;
+	if (xtcp_connect_rules_use_ports(net)) {
+		key.dport = r->dport;
+		key.sport = r->sport;
+	}
+	key.mark = r->mark;
+	key.oif = r->oif;
+	key.uid = r->uid;
+	key.tos = RT_TOS(r->tos);
+	key.proto = IPPROTO_TCP;
+	/* Same key as xtcp_output_reply_advmss(): one entry serves both. */
+	rt = xtcp_route_lookup(xtcp_net_routes(net), &key, &fl4, &pmtu);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+
+	skb = alloc_skb(MAX_TCP_HEADER, GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return -ENOBUFS;
+	}
+	skb_reserve(skb, MAX_TCP_HEADER);
+	olen = xtcp_reply_options(r, opts);
+	th = skb_push(skb, sizeof(*th) + olen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = r->sport;
+	th->dest = r->dport;
+	th->seq = htonl(r->seq);
+	th->ack_seq = htonl(r->ack);
+	th->doff = (sizeof(*th) + olen) >> 2;
+	tcp_flag_byte(th) = r->flags;
+	th->window = htons(r->window);
+	memcpy(th + 1, opts, olen);
+
+	ip.saddr = r->saddr;
+	ip.daddr = r->daddr;
+	ip.tos = r->tos;
+	ip.ttl = -1;
+	/* As ip_build_and_send_pkt(): DF unless PMTU discovery is off. */
+	ip.df = READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc) ? false : true;
+	skb->mark = r->mark;
+	err = xtcp_output_ip_route(net, NULL, skb, rt, &ip);
+	ip_rt_put(rt);
+	return err;
+}
+
+/**
+ * xtcp_output_reply_advmss() - the MSS to offer a peer in a SYN-ACK
+ * @net: namespace
+ * @saddr: our address
+ * @daddr: the peer's
+ * @sport: our port
+ * @dport: the peer's
+ * @lsk: the listener (mark, device, owner, TOS of its routes)
+ *
+ * Return: the route's advertised MSS (dst_metric_advmss()), or the
+ * RFC 9293 default when there is no route back.
+ */
+u32 xtcp_output_reply_advmss(struct net *net, __be32 saddr, __be32 daddr,
+			     __be16 sport, __be16 dport, const struct sock *lsk)
+{
+	struct xtcp_route_key key = {};
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u32 pmtu, advmss;
+
+	key.daddr = daddr;
+	key.saddr = saddr;
+	if (xtcp_connect_rules_use_ports(net)) {
+		key.dport = dport;
+		key.sport = sport;
+	}
+	key.mark = lsk->sk_mark;
+	key.oif = lsk->sk_bound_dev_if;
+	key.uid = lsk->sk_uid;
+	key.tos = RT_TOS(inet_sk(lsk)->tos);
+	key.proto = IPPROTO_TCP;
+	rt = xtcp_route_lookup(xtcp_net_routes(net), &key, &fl4, &pmtu);
+	if (IS_ERR(rt))
+		return XTCP_DEFAULT_MSS;
+	advmss = dst_metric_advmss(&rt->dst);
+	ip_rt_put(rt);
+	return advmss;
+}
+
+/**
+ * xtcp_output_reset_reply() - RST for a segment no connection wants
+ * @net: namespace it arrived in
+ * @iph: its IP header
+ * @th: its TCP header
+ * @len: its payload length
+ *
+ * RFC 9293 3.10.7.1: <SEQ=SEG.ACK><CTL=RST> for a segment with ACK, else
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; never for a RST.
+ */
+void xtcp_output_reset_reply(struct net *net, const struct iphdr *iph,
+			     const struct tcphdr *th, u32 len)
+{
+	struct xtcp_reply r = {
+		.saddr = iph->daddr,
+		.daddr = iph->saddr,
+		.sport = th->dest,
+		.dport = th->source,
+		.tos = iph->tos & ~INET_ECN_MASK,
+		.wscale = -1,
+		.uid = sock_net_uid(net, NULL),
+	};
+
+	if (th->rst)
+		return;
+	if (th->ack) {
+		r.seq = ntohl(th->ack_seq);
+		r.flags = TCPHDR_RST;
+	} else {
+		r.ack = ntohl(th->seq) + th->syn + th->fin + len;
+		r.flags = TCPHDR_RST | TCPHDR_ACK;
+	}
+	xtcp_output_reply(net, &r);
 }

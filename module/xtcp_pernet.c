@@ -121,6 +121,67 @@ u32 xtcp_net_tw_timeout(const struct net *net)
 	return clamp_val(READ_ONCE(xtcp_net(net)->tw_timeout), 0, XTCP_TW_TIMEOUT_MAX);
 }
 
+/**
+ * xtcp_net_lhash() - the listener table of @net
+ * @net: namespace
+ *
+ * Return: the table.
+ */
+struct xtcp_lhash *xtcp_net_lhash(const struct net *net)
+{
+	return &xtcp_net(net)->listeners;
+}
+
+/**
+ * xtcp_net_cookie_secret() - the SYN cookie keys of @net
+ * @net: namespace
+ *
+ * Return: the keys.
+ */
+const struct xtcp_cookie_secret *xtcp_net_cookie_secret(const struct net *net)
+{
+	return &xtcp_net(net)->cookie_secret;
+}
+
+/**
+ * xtcp_net_tw_count_add() - count TIME_WAIT entries in and out
+ * @net: namespace
+ * @delta: +1 or -1
+ *
+ * Return: the count after the change.
+ */
+int xtcp_net_tw_count_add(const struct net *net, int delta)
+{
+	return atomic_add_return(delta, &xtcp_net(net)->tw_count);
+}
+
+/**
+ * xtcp_net_stat_inc() - count an event of the passive open
+ * @net: namespace
+ * @item: which counter
+ */
+void xtcp_net_stat_inc(const struct net *net, enum xtcp_stat item)
+{
+	this_cpu_inc(xtcp_net(net)->stats[item]);
+}
+
+/**
+ * xtcp_net_stat_read() - sum a counter over all CPUs
+ * @net: namespace
+ * @item: which counter
+ *
+ * Return: the sum.
+ */
+unsigned long xtcp_net_stat_read(const struct net *net, enum xtcp_stat item)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(xtcp_net(net)->stats, cpu)[item];
+	return sum;
+}
+
 static struct ctl_table xtcp_net_sysctl_table[] = {
 	{
 		.procname	= "tw_timeout_ms",
@@ -167,10 +228,17 @@ static int __net_init xtcp_net_init(struct net *net)
 	INIT_HLIST_HEAD(&xn->socks);
 	xn->nsocks = 0;
 	xn->tw_timeout = TCP_TIMEWAIT_LEN;
+	xtcp_listen_init_table(&xn->listeners);
+	xtcp_cookie_secret_init(&xn->cookie_secret);
+	atomic_set(&xn->tw_count, 0);
+	xn->stats = __alloc_percpu(sizeof(unsigned long) * XTCP_STAT_MAX,
+				   sizeof(unsigned long));
+	if (!xn->stats)
+		return -ENOMEM;
 
 	err = xtcp_ehash_init(&xn->ehash, XTCP_EHASH_SIZE);
 	if (err)
-		return err;
+		goto err_free_stats;
 
 	err = xtcp_net_sysctl_init(net);
 	if (err)
@@ -212,6 +280,8 @@ err_sysctl_exit:
 	xtcp_net_sysctl_exit(net);
 err_destroy_ehash:
 	xtcp_ehash_destroy(&xn->ehash);
+err_free_stats:
+	free_percpu(xn->stats);
 	return err;
 }
 
@@ -226,8 +296,13 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	xtcp_route_cache_destroy(xn->routes);
 	xtcp_net_sysctl_exit(net);
 	xtcp_ehash_destroy(&xn->ehash);
-	/* Each socket holds a reference on its namespace. */
+	free_percpu(xn->stats);
+	/*
+	 * Each socket holds a reference on its namespace, and each request
+	 * and TIME_WAIT entry holds something that does (listener, port).
+	 */
 	WARN_ON_ONCE(!hlist_empty(&xn->socks));
+	WARN_ON_ONCE(atomic_read(&xn->tw_count));
 }
 
 static struct pernet_operations xtcp_net_ops = {

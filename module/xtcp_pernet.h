@@ -9,11 +9,24 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 
+#include "xtcp_cookie.h"
 #include "xtcp_ehash.h"
+#include "xtcp_listen.h"
 
 struct net;
 struct sock;
 struct xtcp_route_cache;
+
+/* Counters of the passive open, shown in /proc/net/stat/xtcp. */
+enum xtcp_stat {
+	XTCP_STAT_SYNQ_OVERFLOW,	/* SYN queue full when a SYN came */
+	XTCP_STAT_LISTEN_OVERFLOW,	/* accept queue full (ListenOverflows) */
+	XTCP_STAT_LISTEN_DROP,		/* SYN or ACK dropped (ListenDrops) */
+	XTCP_STAT_COOKIE_SENT,		/* SyncookiesSent */
+	XTCP_STAT_COOKIE_RECV,		/* SyncookiesRecv: valid cookie ACKs */
+	XTCP_STAT_COOKIE_FAILED,	/* SyncookiesFailed */
+	XTCP_STAT_MAX
+};
 
 /**
  * struct xtcp_net - xtcp's state in one network namespace
@@ -24,6 +37,10 @@ struct xtcp_route_cache;
  * @ehash: connected sockets by 4-tuple, for the receive path
  * @tw_timeout: TIME_WAIT length in jiffies (net.xtcp.tw_timeout_ms)
  * @sysctl: net.xtcp settings owned here
+ * @listeners: listening sockets by port
+ * @cookie_secret: keys of this namespace's SYN cookies
+ * @tw_count: TIME_WAIT entries alive (net.ipv4.tcp_max_tw_buckets bounds it)
+ * @stats: per-CPU counters (enum xtcp_stat)
  */
 struct xtcp_net {
 	spinlock_t		socks_lock;
@@ -33,6 +50,10 @@ struct xtcp_net {
 	struct xtcp_ehash	ehash;
 	int			tw_timeout;
 	struct ctl_table_header	*sysctl;
+	struct xtcp_lhash	listeners;
+	struct xtcp_cookie_secret cookie_secret;
+	atomic_t		tw_count;
+	unsigned long __percpu	*stats;
 };
 
 struct xtcp_net *xtcp_net(const struct net *net);
@@ -44,5 +65,10 @@ unsigned int xtcp_pernet_sock_count(const struct net *net);
 struct xtcp_route_cache *xtcp_net_routes(const struct net *net);
 struct xtcp_ehash *xtcp_net_ehash(const struct net *net);
 u32 xtcp_net_tw_timeout(const struct net *net);
+struct xtcp_lhash *xtcp_net_lhash(const struct net *net);
+const struct xtcp_cookie_secret *xtcp_net_cookie_secret(const struct net *net);
+int xtcp_net_tw_count_add(const struct net *net, int delta);
+void xtcp_net_stat_inc(const struct net *net, enum xtcp_stat item);
+unsigned long xtcp_net_stat_read(const struct net *net, enum xtcp_stat item);
 
 #endif /* _XTCP_PERNET_H */

@@ -29,13 +29,16 @@
 #include "xtcp_trace.h"
 
 /**
- * struct xtcp_port - a local port an xtcp socket holds
+ * struct xtcp_port - a local port xtcp sockets hold
  * @reserve: native TCP socket bound to the same address and port
  * @work: releases @reserve in process context
+ * @refs: holders: the socket that bound it, then the children a listener
+ *	accepted on it and the TIME_WAIT entries they leave behind
  */
 struct xtcp_port {
 	struct socket		*reserve;
 	struct work_struct	work;
+	refcount_t		refs;
 };
 
 static struct workqueue_struct *xtcp_port_wq;
@@ -102,6 +105,7 @@ static struct xtcp_port *xtcp_port_alloc(struct sock *sk)
 				      "sk_lock-AF_INET-XTCP-PORT",
 				      &xtcp_port_lock_key);
 	INIT_WORK(&p->work, xtcp_port_free_work);
+	refcount_set(&p->refs, 1);
 	/*
 	 * Never SO_REUSEADDR: a native socket could then share the port and,
 	 * with it, a 4-tuple. Address options follow the xtcp socket.
@@ -244,11 +248,38 @@ int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 }
 
 /**
+ * xtcp_port_get() - one more holder of a port
+ * @p: port held by the caller
+ *
+ * Return: @p.
+ */
+struct xtcp_port *xtcp_port_get(struct xtcp_port *p)
+{
+	refcount_inc(&p->refs);
+	return p;
+}
+
+/**
+ * xtcp_port_put() - a holder lets go of a port
+ * @p: port, or NULL
+ *
+ * The last holder frees it: where sleeping is allowed the port is free when
+ * this returns, as with native TCP; from atomic context the workqueue frees
+ * it shortly after.
+ */
+void xtcp_port_put(struct xtcp_port *p)
+{
+	if (!p || !refcount_dec_and_test(&p->refs))
+		return;
+	if (preemptible())
+		xtcp_port_free(p);
+	else
+		queue_work(xtcp_port_wq, &p->work);
+}
+
+/**
  * xtcp_port_release() - give up the port @sk holds, if any
  * @sk: socket; any context
- *
- * Where sleeping is allowed the port is free when this returns, as with
- * native TCP; from atomic context it is freed by the workqueue shortly after.
  */
 void xtcp_port_release(struct sock *sk)
 {
@@ -259,8 +290,5 @@ void xtcp_port_release(struct sock *sk)
 	xtcp_sk(sk)->port = NULL;
 	/* As __inet_put_port(): inet_sport stays for a last RST to carry. */
 	inet_sk(sk)->inet_num = 0;
-	if (preemptible())
-		xtcp_port_free(p);
-	else
-		queue_work(xtcp_port_wq, &p->work);
+	xtcp_port_put(p);
 }

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct sock;
+struct xtcp_port;
 
 int xtcp_port_init(void);
 void xtcp_port_exit(void);
@@ -16,5 +17,7 @@ int xtcp_port_bind(struct sock *sk, __be32 addr, u16 port);
 int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 		      __be16 dport);
 void xtcp_port_release(struct sock *sk);
+struct xtcp_port *xtcp_port_get(struct xtcp_port *p);
+void xtcp_port_put(struct xtcp_port *p);
 
 #endif /* _XTCP_PORT_H */

@@ -32,13 +32,16 @@
 #include "xtcp_connect.h"
 #include "xtcp_ehash.h"
 #include "xtcp_input.h"
+#include "xtcp_listen.h"
 #include "xtcp_output.h"
 #include "xtcp_pernet.h"
 #include "xtcp_port.h"
+#include "xtcp_reqsk.h"
 #include "xtcp_route.h"
 #include "xtcp_sock.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
+#include "xtcp_tw.h"
 
 /* RFC 791 minimum MTU, the floor tcp_mtu_to_mss() applies as well. */
 #define XTCP_MIN_SND_MSS	48
@@ -177,7 +180,9 @@ static int xtcp_hash(struct sock *sk)
 
 static void xtcp_unhash(struct sock *sk)
 {
-	if (sk_hashed(sk))
+	if (sk->sk_state == TCP_LISTEN)
+		xtcp_listen_unhash(sk);
+	else if (sk_hashed(sk))
 		xtcp_ehash_remove(xtcp_net_ehash(sock_net(sk)), sk);
 }
 
@@ -258,6 +263,141 @@ void xtcp_sock_done(struct sock *sk)
 		sk->sk_state_change(sk);
 	else
 		xtcp_sock_destroy(sk);
+}
+
+/**
+ * xtcp_sock_time_wait() - our side closed first and the peer's FIN came
+ * @sk: socket, locked, entering TIME_WAIT
+ *
+ * A small entry takes over 2 MSL (xtcp_tw.c) and the socket is done, as
+ * tcp_time_wait() does; if no entry can be had, TIME_WAIT is skipped.
+ */
+void xtcp_sock_time_wait(struct sock *sk)
+{
+	xtcp_sock_set_state(sk, TCP_TIME_WAIT);
+	xtcp_tw_enter(sk);
+	xtcp_sock_done(sk);
+}
+
+/**
+ * xtcp_sock_forget() - drop a child nobody will accept (inet_child_forget())
+ * @child: socket created by the passive open, bh-locked, never accepted
+ *
+ * It is reset on the wire if the peer knows it, then freed.
+ */
+void xtcp_sock_forget(struct sock *child)
+{
+	child->sk_prot->disconnect(child, O_NONBLOCK);
+	sock_orphan(child);
+	xtcp_sock_destroy(child);
+}
+
+/**
+ * xtcp_sock_clone() - the socket a completed passive open creates
+ * @lsk: the listener
+ * @req: the request the handshake completed
+ * @skb: the segment that completed it (the ACK of our SYN-ACK)
+ *
+ * The child starts as a copy of the listener (its options, buffers,
+ * owner) with the request's addresses, sequence numbers and options, as
+ * tcp_v4_syn_recv_sock() and tcp_create_openreq_child() make it.
+ *
+ * Return: the child in SYN_RECV, bh-locked, with two references (the
+ * caller's and the one a user will own), not yet in the connection table;
+ * or NULL.
+ */
+struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
+			     struct sk_buff *skb)
+{
+	const struct xtcp_request_sock *xreq = xtcp_rsk(req);
+	const struct inet_request_sock *ireq = inet_rsk(req);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct net *net = sock_net(lsk);
+	struct inet_sock *inet;
+	struct xtcp_sock *xs;
+	struct rtable *rt;
+	struct sock *sk;
+
+	sk = inet_csk_clone_lock(lsk, req, GFP_ATOMIC);
+	if (!sk)
+		return NULL;
+	xs = xtcp_sk(sk);
+	inet = inet_sk(sk);
+	/* What the copy took from the listener but must be the child's own. */
+	INIT_HLIST_NODE(&xs->table_node);
+	skb_queue_head_init(&xs->out_of_order);
+	xtcp_timer_init(sk);
+	xs->port = xtcp_port_get(xtcp_sk(lsk)->port);
+	RCU_INIT_POINTER(inet->inet_opt, NULL);
+	inet_csk(sk)->icsk_ext_hdr_len = 0;
+	xtcp_pernet_sock_add(sk);
+	sock_prot_inuse_add(net, sk->sk_prot, 1);
+
+	sk_daddr_set(sk, ireq->ir_rmt_addr);
+	sk_rcv_saddr_set(sk, ireq->ir_loc_addr);
+	inet->inet_saddr = ireq->ir_loc_addr;
+	inet->mc_index = inet_iif(skb);
+	inet->mc_ttl = ip_hdr(skb)->ttl;
+	inet->rcv_tos = ip_hdr(skb)->tos;
+	atomic_set(&inet->inet_id, get_random_u16());
+
+	xs->iss = xreq->snt_isn;
+	xs->snd_una = xs->iss + 1;
+	xs->snd_nxt = xs->snd_una;
+	xs->snd_max = xs->snd_una;
+	xs->write_seq = xs->snd_una;
+	xs->irs = xreq->rcv_isn;
+	xs->rcv_nxt = xs->irs + 1;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->rcv_wnd = xreq->rcv_wnd;
+	xs->wscale_ok = ireq->wscale_ok;
+	xs->snd_wscale = ireq->snd_wscale;
+	xs->rcv_wscale = ireq->rcv_wscale;
+	xs->sack_ok = ireq->sack_ok;
+	xs->tstamp_ok = ireq->tstamp_ok;
+	xs->ts_recent = req->ts_recent;
+	xs->ts_off = xreq->ts_off;
+	xs->rx_mss = req->mss;
+	xs->adv_mss = xreq->adv_mss;
+	xs->snd_wnd = (u32)ntohs(th->window) << xs->snd_wscale;
+	xs->max_window = xs->snd_wnd;
+	xs->snd_wl1 = cb->seq;
+	xs->snd_wl2 = ntohl(th->ack_seq);
+	xs->srtt_us = 0;
+	xs->rttvar_us = 0;
+	xs->rto = XTCP_RTO_INIT;
+	xs->retransmits = 0;
+	xs->cwnd = XTCP_INIT_CWND;
+	xs->ssthresh = U32_MAX;
+	xs->cwnd_cnt = 0;
+	xs->dupacks = 0;
+	xs->in_recovery = 0;
+	xs->send_head = NULL;
+	xs->quickack = 1;
+	xs->ack_pending = 0;
+	xs->unacked_segs = 0;
+	xs->synq_overflow = 0;
+	xs->tw_timeout = xtcp_net_tw_timeout(net);
+	/* Karn: a SYN-ACK sent once times the round trip. */
+	if (!req->num_retrans && xreq->snt_synack_us)
+		xs->rto = xtcp_timer_rtt_sample(&xs->srtt_us, &xs->rttvar_us,
+						tcp_clock_us() - xreq->snt_synack_us,
+						jiffies_to_usecs(XTCP_RTO_MIN));
+
+	rt = xtcp_connect_route_sk(sk);
+	if (IS_ERR(rt)) {
+		xtcp_sock_set_state(sk, TCP_CLOSE);
+		sock_orphan(sk);
+		xtcp_sock_destroy(sk);
+		bh_unlock_sock(sk);
+		sock_put(sk);
+		return NULL;
+	}
+	sk_setup_caps(sk, &rt->dst);
+	xtcp_output_sync_mss(sk);
+	return sk;
 }
 
 /**
@@ -386,7 +526,9 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int old_state = sk->sk_state;
 
-	if (old_state != TCP_CLOSE)
+	if (old_state == TCP_LISTEN)
+		xtcp_listen_stop(sk);
+	else if (old_state != TCP_CLOSE)
 		xtcp_sock_set_state(sk, TCP_CLOSE);
 	/* tcp_need_reset(), and unsent data in CLOSING/LAST_ACK. */
 	if ((1 << old_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
@@ -433,6 +575,10 @@ static void xtcp_close(struct sock *sk, long timeout)
 
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (sk->sk_state == TCP_LISTEN) {
+		xtcp_listen_stop(sk);
+		goto adjudge;
+	}
 	if (sk->sk_state == TCP_CLOSE)
 		goto adjudge;
 
@@ -783,6 +929,7 @@ struct proto xtcp_prot = {
 	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
 	.init		= xtcp_init_sock,
 	.destroy	= xtcp_destroy_sock,
+	.accept		= inet_csk_accept,
 	.close		= xtcp_close,
 	.connect	= xtcp_connect_v4,
 	.disconnect	= xtcp_disconnect,
@@ -797,6 +944,8 @@ struct proto xtcp_prot = {
 	.unhash		= xtcp_unhash,
 	/* bind() and connect() choose ports; nothing may bind behind our back. */
 	.no_autobind	= true,
+	.rsk_prot	= &xtcp_request_sock_ops,
+	.twsk_prot	= &xtcp_timewait_sock_ops,
 };
 
 /* __inet_bind() for xtcp: same checks, same errnos. */
@@ -851,18 +1000,37 @@ out:
 	return err;
 }
 
+/* inet_listen() */
 static int xtcp_listen(struct socket *sock, int backlog)
 {
+	struct sock *sk = sock->sk;
+	int err = -EINVAL;
+
+	lock_sock(sk);
 	if (sock->state != SS_UNCONNECTED)
-		return -EINVAL;
-	return -EOPNOTSUPP;	/* passive open: not yet */
+		goto out;
+	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+		goto out;
+	/* Listening again only changes the backlog, as native. */
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	err = 0;
+	if (sk->sk_state != TCP_LISTEN)
+		err = xtcp_listen_start(sk);
+	trace_xtcp_listen(sk, backlog, err);
+out:
+	release_sock(sk);
+	return err;
 }
 
-/* Never listening yet, so like inet_csk_accept() on a non-listener. */
+/* inet_accept() over inet_csk_accept(): the accept queue is the inet layer's. */
 static int xtcp_accept(struct socket *sock, struct socket *newsock, int flags,
 		       bool kern)
 {
-	return -EINVAL;
+	int err = inet_accept(sock, newsock, flags, kern);
+
+	if (!err)
+		trace_xtcp_accept(sock->sk, newsock->sk, 0);
+	return err;
 }
 
 /*

@@ -10,6 +10,8 @@
 #include <linux/net.h>
 #include <net/sock.h>
 
+struct request_sock;
+
 extern struct proto xtcp_prot;
 extern const struct proto_ops xtcp_stream_ops;
 
@@ -19,6 +21,10 @@ void xtcp_sock_set_state(struct sock *sk, int state);
 void xtcp_sock_established(struct sock *sk);
 void xtcp_sock_done(struct sock *sk);
 void xtcp_sock_reset(struct sock *sk);
+void xtcp_sock_time_wait(struct sock *sk);
+void xtcp_sock_forget(struct sock *child);
+struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
+			     struct sk_buff *skb);
 void xtcp_sock_icmp_error(struct sock *sk, int type, int code, u32 seq,
 			  u32 mtu);
 unsigned int xtcp_sock_orphan_retries(const struct sock *sk);

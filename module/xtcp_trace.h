@@ -10,7 +10,10 @@
 #define _XTCP_TRACE_H
 
 #include <linux/tracepoint.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
 #include <net/inet_sock.h>
+#include <net/request_sock.h>
 #include <net/sock.h>
 
 /*
@@ -278,6 +281,185 @@ TRACE_EVENT(xtcp_icmp_error,
 		  &__entry->daddr, __entry->dport,
 		  XTCP_TP_STATE_NAME(__entry->state), &__entry->from,
 		  __entry->type, __entry->code, __entry->seq, __entry->err)
+);
+
+/* The passive open: how a listener notices a connect, step by step. */
+
+TRACE_EVENT(xtcp_listen,
+	TP_PROTO(const struct sock *sk, int backlog, int err),
+	TP_ARGS(sk, backlog, err),
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(u32, saddr)
+		__field(u32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u8, state)
+		__field(int, backlog)
+		__field(int, err)
+	),
+	TP_fast_assign(
+		XTCP_TP_SOCK_ASSIGN(sk);
+		__entry->backlog = backlog;
+		__entry->err = err;
+	),
+	TP_printk("sk=%p %pI4:%u backlog=%d err=%d", __entry->skaddr,
+		  &__entry->saddr, __entry->sport, __entry->backlog,
+		  __entry->err)
+);
+
+/* A segment's addresses: peer (remote) and ours (local). */
+DECLARE_EVENT_CLASS(xtcp_segment_event,
+	TP_PROTO(const struct sock *lsk, const struct sk_buff *skb, int val),
+	TP_ARGS(lsk, skb, val),
+	TP_STRUCT__entry(
+		__field(const void *, lskaddr)
+		__field(u32, raddr)
+		__field(u32, laddr)
+		__field(u16, rport)
+		__field(u16, lport)
+		__field(u32, seq)
+		__field(u32, qlen)
+		__field(u32, backlog)
+		__field(int, val)
+	),
+	TP_fast_assign(
+		__entry->lskaddr = lsk;
+		__entry->raddr = (__force u32)ip_hdr(skb)->saddr;
+		__entry->laddr = (__force u32)ip_hdr(skb)->daddr;
+		__entry->rport = ntohs(tcp_hdr(skb)->source);
+		__entry->lport = ntohs(tcp_hdr(skb)->dest);
+		__entry->seq = ntohl(tcp_hdr(skb)->seq);
+		__entry->qlen = reqsk_queue_len(&inet_csk(lsk)->icsk_accept_queue);
+		__entry->backlog = READ_ONCE(lsk->sk_max_ack_backlog);
+		__entry->val = val;
+	),
+	TP_printk("listener=%p %pI4:%u -> %pI4:%u seq=%u synq=%u backlog=%u val=%d",
+		  __entry->lskaddr, &__entry->raddr, __entry->rport,
+		  &__entry->laddr, __entry->lport, __entry->seq,
+		  __entry->qlen, __entry->backlog, __entry->val)
+);
+
+DEFINE_EVENT(xtcp_segment_event, xtcp_syn_recv,
+	TP_PROTO(const struct sock *lsk, const struct sk_buff *skb, int val),
+	TP_ARGS(lsk, skb, val));
+/* val: the MSS a valid cookie carried, 0 for an invalid one */
+DEFINE_EVENT(xtcp_segment_event, xtcp_cookie_check,
+	TP_PROTO(const struct sock *lsk, const struct sk_buff *skb, int val),
+	TP_ARGS(lsk, skb, val));
+
+/* A request socket: peer (remote) and ours (local). */
+DECLARE_EVENT_CLASS(xtcp_req_event,
+	TP_PROTO(const struct request_sock *req, int val, int val2),
+	TP_ARGS(req, val, val2),
+	TP_STRUCT__entry(
+		__field(const void *, reqaddr)
+		__field(u32, raddr)
+		__field(u32, laddr)
+		__field(u16, rport)
+		__field(u16, lport)
+		__field(int, val)
+		__field(int, val2)
+	),
+	TP_fast_assign(
+		__entry->reqaddr = req;
+		__entry->raddr = (__force u32)inet_rsk(req)->ir_rmt_addr;
+		__entry->laddr = (__force u32)inet_rsk(req)->ir_loc_addr;
+		__entry->rport = ntohs(inet_rsk(req)->ir_rmt_port);
+		__entry->lport = inet_rsk(req)->ir_num;
+		__entry->val = val;
+		__entry->val2 = val2;
+	),
+	TP_printk("req=%p %pI4:%u -> %pI4:%u val=%d val2=%d", __entry->reqaddr,
+		  &__entry->raddr, __entry->rport, &__entry->laddr,
+		  __entry->lport, __entry->val, __entry->val2)
+);
+
+/* val: SYN queue length after adding */
+DEFINE_EVENT(xtcp_req_event, xtcp_reqsk_queued,
+	TP_PROTO(const struct request_sock *req, int val, int val2),
+	TP_ARGS(req, val, val2));
+/* val: retransmission count, val2: 1 for a SYN cookie */
+DEFINE_EVENT(xtcp_req_event, xtcp_synack_send,
+	TP_PROTO(const struct request_sock *req, int val, int val2),
+	TP_ARGS(req, val, val2));
+/* val: the MSS the cookie encodes */
+DEFINE_EVENT(xtcp_req_event, xtcp_cookie_send,
+	TP_PROTO(const struct request_sock *req, int val, int val2),
+	TP_ARGS(req, val, val2));
+
+TRACE_EVENT(xtcp_child_create,
+	TP_PROTO(const struct sock *sk, int retrans),
+	TP_ARGS(sk, retrans),
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(u32, saddr)
+		__field(u32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u8, state)
+		__field(int, retrans)
+	),
+	TP_fast_assign(
+		XTCP_TP_SOCK_ASSIGN(sk);
+		__entry->retrans = retrans;
+	),
+	TP_printk("sk=%p %pI4:%u -> %pI4:%u synack_retrans=%d", __entry->skaddr,
+		  &__entry->saddr, __entry->sport, &__entry->daddr,
+		  __entry->dport, __entry->retrans)
+);
+
+DECLARE_EVENT_CLASS(xtcp_accept_event,
+	TP_PROTO(const struct sock *lsk, const struct sock *sk, int val),
+	TP_ARGS(lsk, sk, val),
+	TP_STRUCT__entry(
+		__field(const void *, lskaddr)
+		__field(const void *, skaddr)
+		__field(u32, saddr)
+		__field(u32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u8, state)
+		__field(int, val)
+	),
+	TP_fast_assign(
+		__entry->lskaddr = lsk;
+		XTCP_TP_SOCK_ASSIGN(sk);
+		__entry->val = val;
+	),
+	TP_printk("listener=%p sk=%p %pI4:%u -> %pI4:%u %s val=%d",
+		  __entry->lskaddr, __entry->skaddr, &__entry->saddr,
+		  __entry->sport, &__entry->daddr, __entry->dport,
+		  XTCP_TP_STATE_NAME(__entry->state), __entry->val)
+);
+
+/* val: accept queue length after adding */
+DEFINE_EVENT(xtcp_accept_event, xtcp_accept_queue_add,
+	TP_PROTO(const struct sock *lsk, const struct sock *sk, int val),
+	TP_ARGS(lsk, sk, val));
+DEFINE_EVENT(xtcp_accept_event, xtcp_accept,
+	TP_PROTO(const struct sock *lsk, const struct sock *sk, int val),
+	TP_ARGS(lsk, sk, val));
+
+TRACE_EVENT(xtcp_tw_enter,
+	TP_PROTO(const struct sock *sk, u32 timeout_ms),
+	TP_ARGS(sk, timeout_ms),
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(u32, saddr)
+		__field(u32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u8, state)
+		__field(u32, timeout_ms)
+	),
+	TP_fast_assign(
+		XTCP_TP_SOCK_ASSIGN(sk);
+		__entry->timeout_ms = timeout_ms;
+	),
+	TP_printk("sk=%p %pI4:%u -> %pI4:%u timeout_ms=%u", __entry->skaddr,
+		  &__entry->saddr, __entry->sport, &__entry->daddr,
+		  __entry->dport, __entry->timeout_ms)
 );
 
 #endif /* _XTCP_TRACE_H */

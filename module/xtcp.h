@@ -40,7 +40,7 @@ struct xtcp_port;
  * @icsk: the inet connection socket it is built on; must stay first so that
  *	inet_sk() and inet_csk() work on it. Its retransmit timer serves SYN
  *	and data retransmission and the zero-window probe, its delack timer
- *	delayed ACKs; icsk_keepalive_timer serves TIME_WAIT and FIN_WAIT_2
+ *	delayed ACKs; icsk_keepalive_timer serves keepalive, TIME_WAIT and FIN_WAIT_2
  *	of orphans.
  * @table_node: link in the owning namespace's table of all sockets
  * @port: the local port this socket holds (see xtcp_port.c), or NULL
@@ -90,6 +90,24 @@ struct xtcp_port;
  * @syn_retries: SYN retransmissions before connect() fails (TCP_SYNCNT)
  * @synq_overflow: listener: jiffies when its SYN queue last overflowed (SYN
  *	cookies are checked for a while after), 0 if never
+ * @nonagle: TCP_NAGLE_OFF (TCP_NODELAY), TCP_NAGLE_CORK (TCP_CORK) and
+ *	TCP_NAGLE_PUSH (send what is queued up to @push_seq regardless)
+ * @push_seq: @write_seq when TCP_NAGLE_PUSH was set
+ * @snd_sml: end of the last sub-MSS segment sent (Minshall's Nagle rule)
+ * @keepalive_time: TCP_KEEPIDLE in jiffies, 0 for tcp_keepalive_time
+ * @keepalive_intvl: TCP_KEEPINTVL in jiffies, 0 for tcp_keepalive_intvl
+ * @keepalive_probes: TCP_KEEPCNT, 0 for tcp_keepalive_probes
+ * @rcv_tstamp: jiffies of the last acceptable ACK (keepalive idle time)
+ * @retrans_stamp: jiffies the oldest unacknowledged segment was sent, from
+ *	its first timeout on (TCP_USER_TIMEOUT)
+ * @linger2: TCP_LINGER2 in jiffies, 0 for tcp_fin_timeout, -1 for none
+ * @window_clamp: TCP_WINDOW_CLAMP, 0 if unset
+ * @notsent_lowat: TCP_NOTSENT_LOWAT (kept, not applied yet)
+ * @tx_delay: TCP_TX_DELAY in microseconds (kept, not applied)
+ * @save_syn: TCP_SAVE_SYN (kept; no SYN is ever saved)
+ * @thin_lto: TCP_THIN_LINEAR_TIMEOUTS (kept, not applied)
+ * @recvmsg_inq: TCP_INQ (kept; no TCP_CM_INQ message is sent)
+ * @fastopen_no_cookie: TCP_FASTOPEN_NO_COOKIE (kept; no Fast Open)
  */
 struct xtcp_sock {
 	struct inet_connection_sock	icsk;
@@ -146,6 +164,23 @@ struct xtcp_sock {
 	u32			ofo_last_seq;
 	u32			tw_timeout;
 	unsigned long		synq_overflow;
+
+	u8	nonagle;
+	u32	push_seq;
+	u32	snd_sml;
+	u32	keepalive_time;
+	u32	keepalive_intvl;
+	u8	keepalive_probes;
+	u32	rcv_tstamp;
+	u32	retrans_stamp;
+	int	linger2;
+	u32	window_clamp;
+	u32	notsent_lowat;
+	u32	tx_delay;
+	u8	save_syn:2,
+		thin_lto:1,
+		recvmsg_inq:1,
+		fastopen_no_cookie:1;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)

@@ -118,7 +118,8 @@ static void xtcp_connect_init(struct sock *sk, struct rtable *rt)
 	xs->wscale_ok = !!READ_ONCE(net->ipv4.sysctl_tcp_window_scaling);
 	xs->sack_ok = !!READ_ONCE(net->ipv4.sysctl_tcp_sack);
 	xs->tstamp_ok = !!READ_ONCE(net->ipv4.sysctl_tcp_timestamps);
-	xs->syn_retries = READ_ONCE(net->ipv4.sysctl_tcp_syn_retries);
+	xs->syn_retries = READ_ONCE(inet_csk(sk)->icsk_syn_retries) ? :
+			  READ_ONCE(net->ipv4.sysctl_tcp_syn_retries);
 	xtcp_output_init_window(sk);
 	xs->rcv_wup = 0;
 	xs->rcv_nxt = 0;
@@ -126,6 +127,7 @@ static void xtcp_connect_init(struct sock *sk, struct rtable *rt)
 	xs->snd_nxt = xs->iss;
 	xs->snd_max = xs->iss;
 	xs->write_seq = xs->iss;
+	xs->snd_sml = xs->iss;
 	xs->snd_wnd = 0;
 	xs->max_window = 0;
 	xs->rto = XTCP_RTO_INIT;

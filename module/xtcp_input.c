@@ -258,6 +258,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 	}
 	/* The peer is alive: zero-window probing starts over (as native). */
 	inet_csk(sk)->icsk_probes_out = 0;
+	xs->rcv_tstamp = tcp_jiffies32;		/* keepalive idle time */
 
 	if (ack == xs->snd_una && xtcp_flight(xs) && cb->end_seq == cb->seq &&
 	    ((u32)ntohs(th->window) << xs->snd_wscale) == xs->snd_wnd)
@@ -274,9 +275,12 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 		else
 			xtcp_cong_avoid(xs, acked);
 		xs->dupacks = 0;
-		if (skb_queue_empty(&sk->sk_write_queue))
+		/* With nothing in flight, a shut window needs the probe timer
+		 * (armed by xtcp_output_write_xmit()), not the RTO.
+		 */
+		if (!xtcp_flight(xs))
 			xtcp_timer_clear_rto(sk);
-		else if (xtcp_flight(xs))
+		else
 			xtcp_timer_reset_rto(sk);	/* RFC 6298 5.3 */
 		sk->sk_write_space(sk);
 	}

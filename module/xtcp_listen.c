@@ -80,6 +80,7 @@ int xtcp_listen_start(struct sock *sk)
 	sk_dst_reset(sk);
 	/* Lookups walk the chains locklessly: free only after a grace period. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
+	xtcp_port_listen(xtcp_sk(sk)->port, 1);
 	xtcp_sock_set_state(sk, TCP_LISTEN);
 	spin_lock_bh(&lh->lock);
 	sk_add_node_rcu(sk, xtcp_listen_bucket(lh, inet->inet_num));
@@ -98,6 +99,7 @@ void xtcp_listen_unhash(struct sock *sk)
 	spin_lock_bh(&lh->lock);
 	sk_del_node_init_rcu(sk);
 	spin_unlock_bh(&lh->lock);
+	xtcp_port_listen(xtcp_sk(sk)->port, -1);
 }
 
 /**

@@ -593,6 +593,32 @@ static u32 xtcp_send_window(const struct xtcp_sock *xs)
 	return wnd > flight ? wnd - flight : 0;
 }
 
+/*
+ * Nagle's algorithm (RFC 896) with Minshall's change, as tcp_nagle_test():
+ * the last queued segment, if shorter than the MSS and new, waits while a
+ * short segment sent earlier is unacknowledged, or while the socket is
+ * corked; TCP_NODELAY turns the first rule off, TCP_NAGLE_PUSH both for
+ * what was queued when it was set. A FIN never waits.
+ */
+static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u8 nonagle = xs->nonagle;
+
+	if (!skb_queue_is_last(&sk->sk_write_queue, skb) ||
+	    skb->len >= xs->mss_cache || (cb->flags & TCPHDR_FIN) ||
+	    xtcp_seq_before(cb->seq, xs->snd_max))
+		return false;
+	if ((nonagle & TCP_NAGLE_PUSH) && xtcp_seq_before(cb->seq, xs->push_seq))
+		return false;
+	if (nonagle & TCP_NAGLE_CORK)
+		return true;
+	return !(nonagle & TCP_NAGLE_OFF) && xtcp_flight(xs) &&
+	       xtcp_seq_after(xs->snd_sml, xs->snd_una) &&
+	       !xtcp_seq_after(xs->snd_sml, xs->snd_nxt);
+}
+
 /**
  * xtcp_output_write_xmit() - send queued data as far as the windows allow
  * @sk: established (or closing) socket, locked
@@ -618,6 +644,8 @@ void xtcp_output_write_xmit(struct sock *sk)
 		}
 		if (skb->len > xs->mss_cache)
 			xtcp_split(sk, skb, xs->mss_cache);
+		if (xtcp_nagle_hold(sk, skb))
+			break;
 		len = cb->end_seq - xs->snd_nxt;
 		/* A lone FIN needs no window. */
 		if (len > xtcp_send_window(xs) && skb->len) {
@@ -638,12 +666,18 @@ void xtcp_output_write_xmit(struct sock *sk)
 		if (xtcp_transmit_skb(sk, skb, true) == -ENOBUFS)
 			break;
 		xs->snd_nxt = cb->end_seq;
+		if (skb->len < xs->mss_cache)
+			xs->snd_sml = cb->end_seq;
 		if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
 			xs->snd_max = xs->snd_nxt;
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb->next;
 		sent = true;
 	}
+	/* What TCP_NAGLE_PUSH was set for has left. */
+	if (!xs->send_head ||
+	    !xtcp_seq_before(XTCP_SKB_CB(xs->send_head)->seq, xs->push_seq))
+		xs->nonagle &= ~TCP_NAGLE_PUSH;
 	if (sent && inet_csk(sk)->icsk_pending != ICSK_TIME_RETRANS)
 		xtcp_timer_reset_rto(sk);
 	/* Data waits, nothing is in flight, the peer's window is shut: probe. */

@@ -133,6 +133,17 @@ struct xtcp_lhash *xtcp_net_lhash(const struct net *net)
 }
 
 /**
+ * xtcp_net_ports() - the port table of @net
+ * @net: namespace
+ *
+ * Return: the table.
+ */
+struct xtcp_port_table *xtcp_net_ports(const struct net *net)
+{
+	return &xtcp_net(net)->ports;
+}
+
+/**
  * xtcp_net_cookie_secret() - the SYN cookie keys of @net
  * @net: namespace
  *
@@ -229,6 +240,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->nsocks = 0;
 	xn->tw_timeout = TCP_TIMEWAIT_LEN;
 	xtcp_listen_init_table(&xn->listeners);
+	xtcp_port_table_init(&xn->ports);
 	xtcp_cookie_secret_init(&xn->cookie_secret);
 	atomic_set(&xn->tw_count, 0);
 	xn->stats = __alloc_percpu(sizeof(unsigned long) * XTCP_STAT_MAX,

@@ -12,6 +12,7 @@
 #include "xtcp_cookie.h"
 #include "xtcp_ehash.h"
 #include "xtcp_listen.h"
+#include "xtcp_port.h"
 
 struct net;
 struct sock;
@@ -39,6 +40,7 @@ enum xtcp_stat {
  * @sysctl: net.xtcp settings owned here
  * @listeners: listening sockets by port
  * @cookie_secret: keys of this namespace's SYN cookies
+ * @ports: local ports held, for SO_REUSEADDR/SO_REUSEPORT sharing
  * @tw_count: TIME_WAIT entries alive (net.ipv4.tcp_max_tw_buckets bounds it)
  * @stats: per-CPU counters (enum xtcp_stat)
  */
@@ -52,6 +54,7 @@ struct xtcp_net {
 	struct ctl_table_header	*sysctl;
 	struct xtcp_lhash	listeners;
 	struct xtcp_cookie_secret cookie_secret;
+	struct xtcp_port_table	ports;
 	atomic_t		tw_count;
 	unsigned long __percpu	*stats;
 };
@@ -66,6 +69,7 @@ struct xtcp_route_cache *xtcp_net_routes(const struct net *net);
 struct xtcp_ehash *xtcp_net_ehash(const struct net *net);
 u32 xtcp_net_tw_timeout(const struct net *net);
 struct xtcp_lhash *xtcp_net_lhash(const struct net *net);
+struct xtcp_port_table *xtcp_net_ports(const struct net *net);
 const struct xtcp_cookie_secret *xtcp_net_cookie_secret(const struct net *net);
 int xtcp_net_tw_count_add(const struct net *net, int delta);
 void xtcp_net_stat_inc(const struct net *net, enum xtcp_stat item);

@@ -25,6 +25,7 @@
 #include <net/sock.h>
 
 #include "xtcp.h"
+#include "xtcp_pernet.h"
 #include "xtcp_port.h"
 #include "xtcp_trace.h"
 
@@ -33,12 +34,29 @@
  * @reserve: native TCP socket bound to the same address and port
  * @work: releases @reserve in process context
  * @refs: holders: the socket that bound it, then the children a listener
- *	accepted on it and the TIME_WAIT entries they leave behind
+ *	accepted on it and the TIME_WAIT entries they leave behind, and
+ *	sockets sharing it through SO_REUSEADDR or SO_REUSEPORT
+ * @node: link in the namespace's port table (xtcp_port_table)
+ * @table: that table
+ * @addr: bound address
+ * @num: port number
+ * @uid: owner of the first holder (SO_REUSEPORT shares only within a user)
+ * @reuse: every holder set SO_REUSEADDR
+ * @reuseport: every holder set SO_REUSEPORT
+ * @listeners: holders listening
  */
 struct xtcp_port {
 	struct socket		*reserve;
 	struct work_struct	work;
 	refcount_t		refs;
+	struct hlist_node	node;
+	struct xtcp_port_table	*table;
+	__be32			addr;
+	u16			num;
+	kuid_t			uid;
+	bool			reuse;
+	bool			reuseport;
+	int			listeners;
 };
 
 static struct workqueue_struct *xtcp_port_wq;
@@ -134,11 +152,90 @@ static int xtcp_port_try(struct xtcp_port *p, __be32 addr, u16 port)
 	return kernel_bind(p->reserve, (struct sockaddr *)&sin, sizeof(sin));
 }
 
-static void xtcp_port_attach(struct sock *sk, struct xtcp_port *p, u16 port)
+/**
+ * xtcp_port_table_init() - an empty port table for a new namespace
+ * @t: the table
+ */
+void xtcp_port_table_init(struct xtcp_port_table *t)
 {
+	unsigned int i;
+
+	spin_lock_init(&t->lock);
+	for (i = 0; i < XTCP_PORT_TABLE_SIZE; i++)
+		INIT_HLIST_HEAD(&t->buckets[i]);
+}
+
+static struct hlist_head *xtcp_port_bucket(struct xtcp_port_table *t, u16 num)
+{
+	return &t->buckets[num % XTCP_PORT_TABLE_SIZE];
+}
+
+static void xtcp_port_attach(struct sock *sk, struct xtcp_port *p,
+			     __be32 addr, u16 port)
+{
+	struct xtcp_port_table *t = xtcp_net_ports(sock_net(sk));
+
+	p->table = t;
+	p->addr = addr;
+	p->num = port;
+	p->uid = sock_i_uid(sk);
+	p->reuse = sk->sk_reuse;
+	p->reuseport = sk->sk_reuseport;
+	spin_lock_bh(&t->lock);
+	hlist_add_head(&p->node, xtcp_port_bucket(t, port));
+	spin_unlock_bh(&t->lock);
 	xtcp_sk(sk)->port = p;
 	inet_sk(sk)->inet_num = port;
 	inet_sk(sk)->inet_sport = htons(port);
+}
+
+/*
+ * Native TCP lets sockets share a port when all set SO_REUSEADDR and none
+ * listens, or all set SO_REUSEPORT under one user (inet_csk_bind_conflict());
+ * among xtcp sockets on the same address, so does xtcp. The reservation
+ * socket stays exclusive against native TCP.
+ */
+static bool xtcp_port_share(struct sock *sk, __be32 addr, u16 port)
+{
+	struct xtcp_port_table *t = xtcp_net_ports(sock_net(sk));
+	struct xtcp_port *p;
+	bool shared = false;
+
+	spin_lock_bh(&t->lock);
+	hlist_for_each_entry(p, xtcp_port_bucket(t, port), node) {
+		if (p->num != port || p->addr != addr)
+			continue;
+		if ((sk->sk_reuseport && p->reuseport &&
+		     uid_eq(p->uid, sock_i_uid(sk))) ||
+		    (sk->sk_reuse && p->reuse && !p->listeners)) {
+			refcount_inc(&p->refs);
+			p->reuse &= !!sk->sk_reuse;
+			p->reuseport &= !!sk->sk_reuseport;
+			shared = true;
+		}
+		break;
+	}
+	spin_unlock_bh(&t->lock);
+	if (shared) {
+		xtcp_sk(sk)->port = p;
+		inet_sk(sk)->inet_num = port;
+		inet_sk(sk)->inet_sport = htons(port);
+	}
+	return shared;
+}
+
+/**
+ * xtcp_port_listen() - a holder starts or stops listening
+ * @p: its port
+ * @delta: +1 or -1
+ *
+ * A port with a listener is no longer shared through SO_REUSEADDR.
+ */
+void xtcp_port_listen(struct xtcp_port *p, int delta)
+{
+	spin_lock_bh(&p->table->lock);
+	p->listeners += delta;
+	spin_unlock_bh(&p->table->lock);
 }
 
 /**
@@ -156,6 +253,9 @@ int xtcp_port_bind(struct sock *sk, __be32 addr, u16 port)
 	int low, high, remaining, offset, i, err;
 	struct xtcp_port *p;
 
+	if (port && (sk->sk_reuse || sk->sk_reuseport) &&
+	    xtcp_port_share(sk, addr, port))
+		return 0;
 	p = xtcp_port_alloc(sk);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
@@ -163,7 +263,7 @@ int xtcp_port_bind(struct sock *sk, __be32 addr, u16 port)
 		err = xtcp_port_try(p, addr, port);
 		if (err)
 			goto err_free;
-		xtcp_port_attach(sk, p, port);
+		xtcp_port_attach(sk, p, addr, port);
 		return 0;
 	}
 
@@ -179,7 +279,7 @@ int xtcp_port_bind(struct sock *sk, __be32 addr, u16 port)
 			continue;
 		err = xtcp_port_try(p, addr, candidate);
 		if (!err) {
-			xtcp_port_attach(sk, p, candidate);
+			xtcp_port_attach(sk, p, addr, candidate);
 			return 0;
 		}
 		if (err != -EADDRINUSE)
@@ -237,7 +337,7 @@ int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 			continue;
 		err = xtcp_port_try(p, saddr, port);
 		if (!err) {
-			xtcp_port_attach(sk, p, port);
+			xtcp_port_attach(sk, p, saddr, port);
 			return 0;
 		}
 		if (err != -EADDRINUSE)
@@ -269,8 +369,18 @@ struct xtcp_port *xtcp_port_get(struct xtcp_port *p)
  */
 void xtcp_port_put(struct xtcp_port *p)
 {
-	if (!p || !refcount_dec_and_test(&p->refs))
+	struct xtcp_port_table *t;
+
+	if (!p)
 		return;
+	t = p->table;
+	spin_lock_bh(&t->lock);
+	if (!refcount_dec_and_test(&p->refs)) {
+		spin_unlock_bh(&t->lock);
+		return;
+	}
+	hlist_del(&p->node);
+	spin_unlock_bh(&t->lock);
 	if (preemptible())
 		xtcp_port_free(p);
 	else

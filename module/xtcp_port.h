@@ -6,10 +6,26 @@
 #ifndef _XTCP_PORT_H
 #define _XTCP_PORT_H
 
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct sock;
 struct xtcp_port;
+
+#define XTCP_PORT_TABLE_SIZE	256
+
+/**
+ * struct xtcp_port_table - the ports xtcp sockets of a namespace hold
+ * @lock: protects the chains and the sharing state of every port
+ * @buckets: ports by number
+ */
+struct xtcp_port_table {
+	spinlock_t		lock;
+	struct hlist_head	buckets[XTCP_PORT_TABLE_SIZE];
+};
+
+void xtcp_port_table_init(struct xtcp_port_table *t);
+void xtcp_port_listen(struct xtcp_port *p, int delta);
 
 int xtcp_port_init(void);
 void xtcp_port_exit(void);

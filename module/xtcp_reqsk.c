@@ -352,6 +352,7 @@ static void xtcp_reqsk_complete(struct sock *lsk, struct request_sock *req,
 		xtcp_net_stat_inc(net, XTCP_STAT_LISTEN_DROP);
 		goto drop;
 	}
+	__acquire(&child->sk_lock.slock);	/* for sparse: returned locked */
 	if (xtcp_rsk(req)->cookie) {
 		if (xtcp_ehash_insert(xtcp_net_ehash(net), child))
 			goto err_discard;

@@ -39,6 +39,7 @@
 #include "xtcp_reqsk.h"
 #include "xtcp_route.h"
 #include "xtcp_sock.h"
+#include "xtcp_sockopt.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
 #include "xtcp_tw.h"
@@ -225,6 +226,7 @@ void xtcp_sock_established(struct sock *sk)
 
 	xtcp_sock_set_state(sk, TCP_ESTABLISHED);
 	trace_xtcp_established(sk);
+	xtcp_timer_keepalive_init(sk);
 	/* Room for the initial window and its ACK clock, as tcp_sndbuf_expand(). */
 	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
 		WRITE_ONCE(sk->sk_sndbuf,
@@ -379,6 +381,10 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	xs->ack_pending = 0;
 	xs->unacked_segs = 0;
 	xs->synq_overflow = 0;
+	xs->snd_sml = xs->snd_una;
+	xs->push_seq = 0;
+	xs->rcv_tstamp = tcp_jiffies32;
+	xs->retrans_stamp = 0;
 	xs->tw_timeout = xtcp_net_tw_timeout(net);
 	/* Karn: a SYN-ACK sent once times the round trip. */
 	if (!req->num_retrans && xreq->snt_synack_us)
@@ -386,16 +392,10 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 						tcp_clock_us() - xreq->snt_synack_us,
 						jiffies_to_usecs(XTCP_RTO_MIN));
 
+	/* Without a route now, transmission looks again (xtcp_output_route()). */
 	rt = xtcp_connect_route_sk(sk);
-	if (IS_ERR(rt)) {
-		xtcp_sock_set_state(sk, TCP_CLOSE);
-		sock_orphan(sk);
-		xtcp_sock_destroy(sk);
-		bh_unlock_sock(sk);
-		sock_put(sk);
-		return NULL;
-	}
-	sk_setup_caps(sk, &rt->dst);
+	if (!IS_ERR(rt))
+		sk_setup_caps(sk, &rt->dst);
 	xtcp_output_sync_mss(sk);
 	return sk;
 }
@@ -683,7 +683,7 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 {
 	if (level != SOL_TCP)
 		return ip_setsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
+	return xtcp_sockopt_set(sk, optname, optval, optlen);
 }
 
 static int xtcp_getsockopt(struct sock *sk, int level, int optname,
@@ -691,7 +691,7 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 {
 	if (level != SOL_TCP)
 		return ip_getsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
+	return xtcp_sockopt_get(sk, optname, optval, optlen);
 }
 
 /* A segment sendmsg() queued but could not fill goes again (EFAULT). */
@@ -810,7 +810,13 @@ static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 		now_wnd = 0;
 	free_space = (READ_ONCE(sk->sk_rcvbuf) -
 		      atomic_read(&sk->sk_rmem_alloc)) / 2;
-	if (free_space >= 2 * now_wnd && free_space >= (int)xs->adv_mss)
+	/*
+	 * As tcp_cleanup_rbuf(): announce a window that at least doubled.
+	 * A full segment's worth is enough, or a quarter of the buffer when
+	 * it is smaller than one segment (loopback's MSS is 64 KiB).
+	 */
+	if (free_space >= 2 * now_wnd &&
+	    free_space >= min_t(int, xs->adv_mss, READ_ONCE(sk->sk_rcvbuf) / 4))
 		xtcp_output_send_ack(sk);
 }
 
@@ -937,6 +943,7 @@ struct proto xtcp_prot = {
 	.ioctl		= xtcp_ioctl,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
+	.keepalive	= xtcp_timer_set_keepalive,
 	.sendmsg	= xtcp_sendmsg,
 	.recvmsg	= xtcp_recvmsg,
 	.backlog_rcv	= xtcp_input_backlog_rcv,
@@ -1056,6 +1063,8 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 
 	sock_poll_wait(file, sock, wait);
 	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return inet_csk_listen_poll(sk);
 	shutdown = READ_ONCE(sk->sk_shutdown);
 	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
 		mask |= EPOLLHUP;

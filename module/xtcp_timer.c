@@ -12,6 +12,7 @@
 #include "xtcp.h"
 #include "xtcp_output.h"
 #include "xtcp_sock.h"
+#include "xtcp_sockopt.h"
 #include "xtcp_timer.h"
 
 /* Retry delay for a timer that found the socket owned by the user. */
@@ -158,6 +159,45 @@ void xtcp_timer_clear_all(struct sock *sk)
 	sk_stop_timer(sk, &icsk->icsk_keepalive_timer);
 }
 
+/*
+ * TCP_USER_TIMEOUT counts from when the oldest unacknowledged segment was
+ * first sent (Linux's retrans_stamp), taken at its first timeout.
+ */
+static void xtcp_user_timeout_start(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	u64 ago_us = 0;
+
+	if (skb && XTCP_SKB_CB(skb)->sent_us)
+		ago_us = tcp_clock_us() - XTCP_SKB_CB(skb)->sent_us;
+	xtcp_sk(sk)->retrans_stamp = tcp_jiffies32 -
+				     usecs_to_jiffies(min_t(u64, ago_us, U32_MAX));
+}
+
+static bool xtcp_user_timeout_expired(const struct sock *sk)
+{
+	u32 timeout = READ_ONCE(inet_csk(sk)->icsk_user_timeout);
+
+	return timeout && inet_csk(sk)->icsk_retransmits &&
+	       (s32)(tcp_jiffies32 - xtcp_sk(sk)->retrans_stamp -
+		     msecs_to_jiffies(timeout)) >= 0;
+}
+
+/* The next retransmission comes no later than the user timeout's end. */
+static void xtcp_user_timeout_clamp(struct sock *sk)
+{
+	u32 timeout = READ_ONCE(inet_csk(sk)->icsk_user_timeout);
+	s32 left;
+
+	if (!timeout)
+		return;
+	left = msecs_to_jiffies(timeout) -
+	       (tcp_jiffies32 - xtcp_sk(sk)->retrans_stamp);
+	if (left < (s32)xtcp_sk(sk)->rto)
+		sk_reset_timer(sk, &inet_csk(sk)->icsk_retransmit_timer,
+			       jiffies + max(left, 1));
+}
+
 static void xtcp_timer_give_up(struct sock *sk)
 {
 	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
@@ -177,13 +217,17 @@ static void xtcp_retransmit_expired(struct sock *sk)
 
 	if (skb_queue_empty(&sk->sk_write_queue))
 		return;
+	if (!icsk->icsk_retransmits)
+		xtcp_user_timeout_start(sk);
 	if (sk->sk_state == TCP_SYN_SENT)
 		limit = xs->syn_retries;
+	else if (icsk->icsk_user_timeout)
+		limit = UINT_MAX;	/* TCP_USER_TIMEOUT replaces the count */
 	else if (sock_flag(sk, SOCK_DEAD))
 		limit = xtcp_sock_orphan_retries(sk);
 	else
 		limit = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_retries2);
-	if (icsk->icsk_retransmits >= limit) {
+	if (icsk->icsk_retransmits >= limit || xtcp_user_timeout_expired(sk)) {
 		xtcp_timer_give_up(sk);
 		return;
 	}
@@ -214,6 +258,7 @@ static void xtcp_retransmit_expired(struct sock *sk)
 	}
 	xs->rto = min_t(u32, xs->rto << 1, XTCP_RTO_MAX);
 	xtcp_timer_reset_rto(sk);
+	xtcp_user_timeout_clamp(sk);
 }
 
 static void xtcp_probe_expired(struct sock *sk)
@@ -229,6 +274,9 @@ static void xtcp_probe_expired(struct sock *sk)
 	if (!xs->send_head)
 		return;
 	if (xs->snd_wnd) {
+		/* Data Nagle or a cork held goes now (tcp_write_wakeup()). */
+		xs->nonagle |= TCP_NAGLE_PUSH;
+		xs->push_seq = xs->write_seq;
 		xtcp_output_write_xmit(sk);
 		return;
 	}
@@ -284,7 +332,90 @@ static void xtcp_delack_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
-/* TIME_WAIT over, or an orphan gave up waiting for the peer's FIN. */
+/**
+ * xtcp_timer_reset_keepalive() - (re)arm the keepalive timer
+ * @sk: socket
+ * @delay: jiffies
+ */
+void xtcp_timer_reset_keepalive(struct sock *sk, unsigned long delay)
+{
+	sk_reset_timer(sk, &inet_csk(sk)->icsk_keepalive_timer, jiffies + delay);
+}
+
+/**
+ * xtcp_timer_keepalive_init() - the connection is established: the peer was
+ *	just heard, and keepalive starts if SO_KEEPALIVE is on
+ * @sk: socket
+ */
+void xtcp_timer_keepalive_init(struct sock *sk)
+{
+	xtcp_sk(sk)->rcv_tstamp = tcp_jiffies32;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		xtcp_timer_reset_keepalive(sk, xtcp_keepalive_time(sk));
+}
+
+/**
+ * xtcp_timer_set_keepalive() - proto.keepalive: SO_KEEPALIVE changed
+ * @sk: socket, locked
+ * @val: the new value
+ *
+ * The timer runs in the synchronised states. TIME_WAIT is left alone: its
+ * end is on the same timer (native TCP's user socket is CLOSE by then).
+ */
+void xtcp_timer_set_keepalive(struct sock *sk, int val)
+{
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_TIME_WAIT))
+		return;
+	if (val && !sock_flag(sk, SOCK_KEEPOPEN))
+		xtcp_timer_reset_keepalive(sk, xtcp_keepalive_time(sk));
+	else if (!val)
+		sk_stop_timer(sk, &inet_csk(sk)->icsk_keepalive_timer);
+}
+
+/*
+ * Keepalive (RFC 1122 4.2.3.6, as tcp_keepalive_timer()): after
+ * keepalive_time without hearing from the peer, an ACK below snd_una asks it
+ * to answer; probes repeat every keepalive_intvl and after keepalive_probes
+ * unanswered ones (or TCP_USER_TIMEOUT) the connection is reset with
+ * ETIMEDOUT. Any ACK from the peer resets icsk_probes_out and rcv_tstamp.
+ */
+static void xtcp_keepalive_expired(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 when = xtcp_keepalive_time(sk);
+	u32 user_timeout, elapsed;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT | TCPF_LISTEN)))
+		return;
+	/* Data in flight or waiting: the retransmission timer watches it. */
+	if (!skb_queue_empty(&sk->sk_write_queue))
+		goto rearm;
+	elapsed = tcp_jiffies32 - xs->rcv_tstamp;
+	if (elapsed < when) {
+		when -= elapsed;
+		goto rearm;
+	}
+	user_timeout = READ_ONCE(icsk->icsk_user_timeout);
+	if (user_timeout ? elapsed >= msecs_to_jiffies(user_timeout) &&
+			   icsk->icsk_probes_out :
+			   icsk->icsk_probes_out >= xtcp_keepalive_probes(sk)) {
+		xtcp_output_send_reset(sk, GFP_ATOMIC);
+		xtcp_timer_give_up(sk);
+		return;
+	}
+	xtcp_output_send_probe(sk);
+	icsk->icsk_probes_out++;
+	when = xtcp_keepalive_intvl(sk);
+rearm:
+	xtcp_timer_reset_keepalive(sk, when);
+}
+
+/*
+ * One timer, as native TCP's: keepalive, and for orphans the FIN_WAIT2
+ * timeout; TIME_WAIT's end, which native TCP handles elsewhere, too.
+ */
 static void xtcp_wait_timer(struct timer_list *t)
 {
 	struct inet_connection_sock *icsk =
@@ -295,8 +426,11 @@ static void xtcp_wait_timer(struct timer_list *t)
 	if (sock_owned_by_user(sk))
 		sk_reset_timer(sk, &icsk->icsk_keepalive_timer,
 			       jiffies + XTCP_TIMER_RETRY);
-	else if (sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_FIN_WAIT2)
+	else if (sk->sk_state == TCP_TIME_WAIT ||
+		 (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
 		xtcp_sock_done(sk);
+	else
+		xtcp_keepalive_expired(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }

@@ -2,8 +2,8 @@
 /*
  * Timers of an xtcp socket: retransmission (SYN, data, FIN) and zero-window
  * probe on icsk_retransmit_timer, delayed ACK on icsk_delack_timer,
- * TIME_WAIT and orphaned FIN_WAIT2 on icsk_keepalive_timer; and the RTT estimator that
- * sets the retransmission timeout.
+ * keepalive, TIME_WAIT and orphaned FIN_WAIT2 on icsk_keepalive_timer; and
+ * the RTT estimator that sets the retransmission timeout.
  */
 #ifndef _XTCP_TIMER_H
 #define _XTCP_TIMER_H
@@ -21,6 +21,9 @@ void xtcp_timer_reset_probe(struct sock *sk);
 void xtcp_timer_reset_delack(struct sock *sk, unsigned long delay);
 void xtcp_timer_clear_delack(struct sock *sk);
 void xtcp_timer_start_wait(struct sock *sk, unsigned long delay);
+void xtcp_timer_reset_keepalive(struct sock *sk, unsigned long delay);
+void xtcp_timer_keepalive_init(struct sock *sk);
+void xtcp_timer_set_keepalive(struct sock *sk, int val);
 u32 xtcp_timer_rtt_sample(u32 *srtt_us, u32 *rttvar_us, u32 sample_us,
 			  u32 rto_min_us);
 

@@ -128,6 +128,7 @@ bool xtcp_tw_enter(struct sock *sk)
 	__module_get(THIS_MODULE);
 	/* The timer's reference and ours; the table takes its own. */
 	refcount_set(&tw->common.skc_refcnt, 2);
+	/* A lookup that sees TIME_WAIT must see the fields above too. */
 	smp_wmb();
 	tw->common.skc_state = TCP_TIME_WAIT;
 	if (!xtcp_ehash_replace(xtcp_net_ehash(net), sk, (struct sock *)tw)) {

@@ -11,8 +11,8 @@
  * native twin through the same steps and the two states must match
  * (EXPECT_SAME_STATE).
  *
- * Peers are always native TCP: xtcp cannot listen yet (issue 4), so every
- * listener and every accepted socket is protocol 0.
+ * Peers are always native TCP (xtcp servers are tested elsewhere: xtcp_listen
+ * and xtcp_passive.sh), so every listener and accepted socket is protocol 0.
  *
  * Each test runs in a network namespace of its own (unshare(CLONE_NEWNET) in
  * the fixture setup), where only lo is up: nothing else on the machine can

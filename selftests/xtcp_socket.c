@@ -1260,25 +1260,19 @@ TEST_F(sock, bind_loopback)
 	EXPECT_NE(0, got.sin_port);
 }
 
-/* Not implemented yet: issue 4 (passive open). */
-TEST_F(sock, not_impl_listen)
+/* listen() makes the socket a listener (SO_ACCEPTCONN), as native. */
+TEST_F(sock, listen_acceptconn)
 {
-	int r, val;
+	int val;
 
 	REQUIRE_SOCKET();
-	r = listen(self->fd, 8);
+	ASSERT_EQ(0, listen(self->fd, 8)) TH_LOG("listen: %s", strerror(errno));
 	ASSERT_EQ(0, get_int(self->fd, SOL_SOCKET, SO_ACCEPTCONN, &val));
-	if (variant->is_xtcp) {
-		/* not implemented yet: issue 4 */
-		EXPECT_EQ(-1, r);
-		EXPECT_EQ(EOPNOTSUPP, errno);
-		EXPECT_EQ(0, val);
-		EXPECT_EQ(-1, listen(self->fd, -1));
-		EXPECT_EQ(EOPNOTSUPP, errno);
-	} else {
-		EXPECT_EQ(0, r) TH_LOG("listen: %s", strerror(errno));
-		EXPECT_EQ(1, val);
-	}
+	EXPECT_EQ(1, val);
+	/* Again, with a negative backlog: still fine, still listening. */
+	EXPECT_EQ(0, listen(self->fd, -1));
+	ASSERT_EQ(0, get_int(self->fd, SOL_SOCKET, SO_ACCEPTCONN, &val));
+	EXPECT_EQ(1, val);
 }
 
 /*

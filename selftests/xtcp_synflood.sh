@@ -8,7 +8,9 @@
 #  (a) a transfer established before the flood completes, SHA-256 intact;
 #  (b) new legitimate connections to the flooded listener still succeed,
 #      through SYN cookies once the SYN queue is full, and echo their data
-#      intact;
+#      intact, some of them verifiably through cookies (native: the
+#      TcpExtSyncookiesSent/Recv counters; xtcp: valid xtcp_cookie_check
+#      trace events);
 # and after the flood the request sockets go away: the rows of
 # /proc/net/xtcp (/proc/net/tcp for native) come back down to none within
 # a few seconds (tcp_synack_retries is 1: a request lives about 3 s).
@@ -152,6 +154,7 @@ signal.pause()' "$proto" $saddr $((port + 1)) "$eready" &
 
 	# (b) legitimate connections to the flooded listener.
 	if [ "$cookies" = 1 ]; then
+		[ "$proto" != 0 ] && trace_cookies start
 		got=$(ip netns exec "$A" python3 "$srv" echo-clients $saddr $((port + 1)) \
 			"$nclients" "$echo_bytes" --timeout 60)
 		rc=$?
@@ -182,8 +185,15 @@ signal.pause()' "$proto" $saddr $((port + 1)) "$eready" &
 		else
 			ktap_fail "$name: $nclients new connections during the flood"
 		fi
-		[ "$proto" = 0 ] && check "$name: SYN cookies were sent (TcpExtSyncookiesSent)" \
-			cookies_sent
+		if [ "$proto" = 0 ]; then
+			check "$name: connections completed by SYN cookies (TcpExt counters)" \
+				native_cookies
+		elif [ -d $tr/events/xtcp/xtcp_cookie_check ]; then
+			check "$name: connections completed by SYN cookies (xtcp_cookie_check events)" \
+				trace_cookies stop
+		else
+			ktap_skip "$name: connections completed by SYN cookies" "no tracefs"
+		fi
 	else
 		kill "$epid" 2>/dev/null
 		wait "$epid"
@@ -203,16 +213,47 @@ signal.pause()' "$proto" $saddr $((port + 1)) "$eready" &
 	check "$name: request sockets gone after the flood" [ "$n" -le 0 ]
 }
 
-# Native TCP counts the cookies it sends; xtcp's counters are its own.
-cookies_sent() {
-	local n
-	n=$(ip netns exec "$B" awk '/^TcpExt:/ {
+# native_cookies: native TCP counted cookies sent and valid cookie ACKs.
+native_cookies() {
+	local sent recv
+	# (no process substitution: the VM has no /dev/fd)
+	set -- $(ip netns exec "$B" awk '/^TcpExt:/ {
 		if (!h) { split($0, k); h = 1; next }
-		split($0, v); for (i in k) if (k[i] == "SyncookiesSent") print v[i] }' \
-		/proc/net/netstat)
-	ktap_info "TcpExtSyncookiesSent $n"
-	[ "${n:-0}" -gt 0 ]
+		split($0, v)
+		for (i in k) {
+			if (k[i] == "SyncookiesSent") s = v[i]
+			if (k[i] == "SyncookiesRecv") r = v[i]
+		}
+		print s, r }' /proc/net/netstat)
+	sent=$1 recv=$2
+	ktap_info "TcpExtSyncookiesSent $sent TcpExtSyncookiesRecv $recv"
+	[ "${sent:-0}" -gt 0 ] && [ "${recv:-0}" -gt 0 ]
 }
+
+# trace_cookies start|stop: xtcp's cookie checks (the ACKs of cookie
+# SYN-ACKs: only legitimate clients send them) while the clients connect;
+# stop passes when some carried a valid cookie (val: its MSS, 0 if invalid).
+tr=/sys/kernel/tracing
+trace_cookies() {
+	local ev=$tr/events/xtcp/xtcp_cookie_check valid bad
+	[ -d "$ev" ] || return 1
+	if [ "$1" = start ]; then
+		echo 0 >$tr/tracing_on
+		echo >$tr/trace
+		echo 1 >"$ev/enable"
+		echo 1 >$tr/tracing_on
+		return
+	fi
+	echo 0 >$tr/tracing_on
+	echo 0 >"$ev/enable"
+	valid=$(grep 'xtcp_cookie_check:' $tr/trace | grep -c 'val=[1-9]')
+	bad=$(grep 'xtcp_cookie_check:' $tr/trace | grep -c 'val=0')
+	echo >$tr/trace
+	echo 1 >$tr/tracing_on
+	ktap_info "xtcp_cookie_check: $valid valid, $bad invalid"
+	[ "$valid" -gt 0 ]
+}
+on_exit "echo 0 >$tr/events/xtcp/xtcp_cookie_check/enable; echo 1 >$tr/tracing_on"
 
 scenario 0 1 6000
 scenario 0 0 6010

@@ -31,7 +31,7 @@
 # never fill the SYN queue.
 #
 # XTCP_SERVER_PROTO overrides the xtcp run's protocol (0: native; only to
-# develop the test). XTCP_SYNFLOOD_COUNT (20000), XTCP_SYNFLOOD_SECONDS (8; 5 on debug),
+# develop the test). XTCP_SYNFLOOD_COUNT (20000), XTCP_SYNFLOOD_SECONDS (6; 5 on debug),
 # XTCP_SYNFLOOD_RATE (SYNs per second, 2500), XTCP_SYNFLOOD_XFER_BYTES
 # (8 MiB), XTCP_SYNFLOOD_CLIENTS (20), XTCP_SYNFLOOD_ECHO_BYTES (64 KiB);
 # smaller defaults on the debug kernel.
@@ -63,7 +63,7 @@ else
 fi
 count=${XTCP_SYNFLOOD_COUNT:-20000}
 if debug_kernel; then seconds=${XTCP_SYNFLOOD_SECONDS:-5}
-else seconds=${XTCP_SYNFLOOD_SECONDS:-8}; fi
+else seconds=${XTCP_SYNFLOOD_SECONDS:-6}; fi
 drain=${XTCP_SYNFLOOD_DRAIN_SECONDS:-10}
 saddr=198.51.100.2
 

@@ -40,8 +40,8 @@ struct xtcp_port;
  * @icsk: the inet connection socket it is built on; must stay first so that
  *	inet_sk() and inet_csk() work on it. Its retransmit timer serves SYN
  *	and data retransmission and the zero-window probe, its delack timer
- *	delayed ACKs; icsk_keepalive_timer serves keepalive, TIME_WAIT and FIN_WAIT_2
- *	of orphans.
+ *	delayed ACKs; icsk_keepalive_timer serves keepalive and FIN_WAIT_2 of
+ *	orphans.
  * @table_node: link in the owning namespace's table of all sockets
  * @port: the local port this socket holds (see xtcp_port.c), or NULL
  * @iss: initial send sequence number
@@ -86,7 +86,6 @@ struct xtcp_port;
  * @out_of_order: segments above @rcv_nxt, sorted by sequence number
  * @ofo_last_seq: start of the segment last put in @out_of_order: its block
  *	goes first in our SACK option (RFC 2018 4)
- * @tw_timeout: how long TIME_WAIT lasts, in jiffies (2 MSL)
  * @syn_retries: SYN retransmissions before connect() fails (TCP_SYNCNT)
  * @synq_overflow: listener: jiffies when its SYN queue last overflowed (SYN
  *	cookies are checked for a while after), 0 if never
@@ -162,7 +161,6 @@ struct xtcp_sock {
 	struct sk_buff		*send_head;
 	struct sk_buff_head	out_of_order;
 	u32			ofo_last_seq;
-	u32			tw_timeout;
 	unsigned long		synq_overflow;
 
 	u8	nonagle;

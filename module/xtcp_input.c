@@ -492,7 +492,7 @@ static void xtcp_ack_decide(struct sock *sk)
 		return;
 	if (xs->quickack || xs->unacked_segs >= 2 ||
 	    !skb_queue_empty(&xs->out_of_order) ||
-	    (1 << sk->sk_state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_TIME_WAIT)) {
+	    (1 << sk->sk_state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING)) {
 		xs->quickack = 0;
 		xtcp_output_send_ack(sk);
 	} else {
@@ -519,11 +519,8 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xtcp_sequence_ok(xs, cb->seq, cb->end_seq)) {
-		if (!th->rst) {
-			if (sk->sk_state == TCP_TIME_WAIT && th->fin)
-				xtcp_timer_start_wait(sk, xs->tw_timeout);
+		if (!th->rst)
 			xtcp_ack_now(sk);
-		}
 		goto drop;
 	}
 	if (th->rst) {
@@ -563,12 +560,10 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			skb = NULL;
 			break;
 		default:
-			/* CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT: the peer's
-			 * FIN came already; re-acknowledge a retransmission,
-			 * and restart 2 MSL for one in TIME_WAIT.
+			/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer's FIN came
+			 * already; re-acknowledge a retransmission. TIME_WAIT
+			 * is an entry of its own (xtcp_tw.c).
 			 */
-			if (sk->sk_state == TCP_TIME_WAIT && th->fin)
-				xtcp_timer_start_wait(sk, xs->tw_timeout);
 			xs->ack_pending = 1;
 			break;
 		}

@@ -800,6 +800,33 @@ static unsigned int xtcp_reply_options(const struct xtcp_reply *r, __be32 *ptr)
 	return (ptr - start) * 4;
 }
 
+/*
+ * The route of a reply, from the namespace's route cache. Ports stay out of
+ * the key unless policy rules may look at them, so that replies to one host
+ * (and the SYN-ACK's MSS lookup) share an entry.
+ */
+static struct rtable *xtcp_reply_route(struct net *net,
+				       const struct xtcp_reply *r)
+{
+	struct xtcp_route_key key = {
+		.daddr = r->daddr,
+		.saddr = r->saddr,
+		.mark = r->mark,
+		.oif = r->oif,
+		.uid = r->uid,
+		.tos = RT_TOS(r->tos),
+		.proto = IPPROTO_TCP,
+	};
+	struct flowi4 fl4;
+	u32 pmtu;
+
+	if (xtcp_connect_rules_use_ports(net)) {
+		key.dport = r->dport;
+		key.sport = r->sport;
+	}
+	return xtcp_route_lookup(xtcp_net_routes(net), &key, &fl4, &pmtu);
+}
+
 /**
  * xtcp_output_reply() - send a segment no full socket stands behind
  * @net: namespace to send in
@@ -807,38 +834,22 @@ static unsigned int xtcp_reply_options(const struct xtcp_reply *r, __be32 *ptr)
  *
  * SYN-ACKs of request sockets and SYN cookies, ACKs from TIME_WAIT entries
  * and resets for segments no socket wants go out this way: routed through
- * the namespace's route cache (ports left out of the key unless policy
- * rules may look at them, so replies to one host share an entry), then
- * like any segment to the neighbour layer.
+ * the namespace's route cache (xtcp_reply_route()), then like any segment
+ * to the neighbour layer.
  *
  * Return: 0 or a negative errno.
  */
 int xtcp_output_reply(struct net *net, const struct xtcp_reply *r)
 {
-	struct xtcp_route_key key = {};
 	struct xtcp_ip_params ip;
 	struct sk_buff *skb;
 	struct tcphdr *th;
-	struct flowi4 fl4;
 	__be32 opts[10];
 	unsigned int olen;
 	struct rtable *rt;
-	u32 pmtu;
 	int err;
 
-	key.daddr = r->daddr;
-	key.saddr = r->saddr;
-	if (xtcp_connect_rules_use_ports(net)) {
-		key.dport = r->dport;
-		key.sport = r->sport;
-	}
-	key.mark = r->mark;
-	key.oif = r->oif;
-	key.uid = r->uid;
-	key.tos = RT_TOS(r->tos);
-	key.proto = IPPROTO_TCP;
-	/* Same key as xtcp_output_reply_advmss(): one entry serves both. */
-	rt = xtcp_route_lookup(xtcp_net_routes(net), &key, &fl4, &pmtu);
+	rt = xtcp_reply_route(net, r);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
 
@@ -888,23 +899,20 @@ int xtcp_output_reply(struct net *net, const struct xtcp_reply *r)
 u32 xtcp_output_reply_advmss(struct net *net, __be32 saddr, __be32 daddr,
 			     __be16 sport, __be16 dport, const struct sock *lsk)
 {
-	struct xtcp_route_key key = {};
-	struct flowi4 fl4;
+	struct xtcp_reply r = {
+		.saddr = saddr,
+		.daddr = daddr,
+		.sport = sport,
+		.dport = dport,
+		.tos = inet_sk(lsk)->tos,
+		.oif = lsk->sk_bound_dev_if,
+		.mark = lsk->sk_mark,
+		.uid = lsk->sk_uid,
+	};
 	struct rtable *rt;
-	u32 pmtu, advmss;
+	u32 advmss;
 
-	key.daddr = daddr;
-	key.saddr = saddr;
-	if (xtcp_connect_rules_use_ports(net)) {
-		key.dport = dport;
-		key.sport = sport;
-	}
-	key.mark = lsk->sk_mark;
-	key.oif = lsk->sk_bound_dev_if;
-	key.uid = lsk->sk_uid;
-	key.tos = RT_TOS(inet_sk(lsk)->tos);
-	key.proto = IPPROTO_TCP;
-	rt = xtcp_route_lookup(xtcp_net_routes(net), &key, &fl4, &pmtu);
+	rt = xtcp_reply_route(net, &r);
 	if (IS_ERR(rt))
 		return XTCP_DEFAULT_MSS;
 	advmss = dst_metric_advmss(&rt->dst);

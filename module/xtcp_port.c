@@ -172,6 +172,15 @@ static struct hlist_head *xtcp_port_bucket(struct xtcp_port_table *t, u16 num)
 	return &t->buckets[num % XTCP_PORT_TABLE_SIZE];
 }
 
+/* @sk holds @p from now on. */
+static void xtcp_port_hold_by(struct sock *sk, struct xtcp_port *p, u16 port)
+{
+	xtcp_sk(sk)->port = p;
+	inet_sk(sk)->inet_num = port;
+	inet_sk(sk)->inet_sport = htons(port);
+}
+
+/* A new reservation: into the namespace's table, held by @sk. */
 static void xtcp_port_attach(struct sock *sk, struct xtcp_port *p,
 			     __be32 addr, u16 port)
 {
@@ -186,9 +195,7 @@ static void xtcp_port_attach(struct sock *sk, struct xtcp_port *p,
 	spin_lock_bh(&t->lock);
 	hlist_add_head(&p->node, xtcp_port_bucket(t, port));
 	spin_unlock_bh(&t->lock);
-	xtcp_sk(sk)->port = p;
-	inet_sk(sk)->inet_num = port;
-	inet_sk(sk)->inet_sport = htons(port);
+	xtcp_port_hold_by(sk, p, port);
 }
 
 /*
@@ -218,11 +225,8 @@ static bool xtcp_port_share(struct sock *sk, __be32 addr, u16 port)
 		break;
 	}
 	spin_unlock_bh(&t->lock);
-	if (shared) {
-		xtcp_sk(sk)->port = p;
-		inet_sk(sk)->inet_num = port;
-		inet_sk(sk)->inet_sport = htons(port);
-	}
+	if (shared)
+		xtcp_port_hold_by(sk, p, port);
 	return shared;
 }
 

@@ -142,7 +142,7 @@ static void xtcp_seq_timer(struct sock *sk, int *which, unsigned long *when)
 		*which = 4;
 		*when = icsk->icsk_retransmit_timer.expires;
 	} else if (timer_pending(&icsk->icsk_keepalive_timer)) {
-		*which = sk->sk_state == TCP_TIME_WAIT ? 3 : 2;
+		*which = 2;
 		*when = icsk->icsk_keepalive_timer.expires;
 	}
 }

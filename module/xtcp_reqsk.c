@@ -72,9 +72,9 @@ static void xtcp_reqsk_fill_reply(const struct request_sock *req,
 	r->seq = xreq->snt_isn + !(flags & TCPHDR_SYN);
 	r->ack = xreq->rcv_isn + 1;
 	r->flags = flags;
-	r->window = min_t(u32, xreq->rcv_wnd, U16_MAX);
-	if (!(flags & TCPHDR_SYN))
-		r->window = min_t(u32, xreq->rcv_wnd >> ireq->rcv_wscale, U16_MAX);
+	/* RFC 7323 2.2: the window of a SYN is never scaled. */
+	r->window = min_t(u32, flags & TCPHDR_SYN ? xreq->rcv_wnd :
+			  xreq->rcv_wnd >> ireq->rcv_wscale, U16_MAX);
 	r->wscale = -1;
 	if (flags & TCPHDR_SYN) {
 		r->mss = xreq->adv_mss;
@@ -131,13 +131,19 @@ static void xtcp_reqsk_drop(struct request_sock *req)
 		reqsk_put(req);
 }
 
+/* Exponential backoff of the SYN-ACK, from TCP_TIMEOUT_INIT. */
+static unsigned long xtcp_reqsk_timeout(const struct request_sock *req)
+{
+	return min_t(unsigned long, TCP_TIMEOUT_INIT << req->num_timeout,
+		     TCP_RTO_MAX);
+}
+
 /* SYN-ACK retransmission (reqsk_timer_handler()). */
 static void xtcp_reqsk_timer(struct timer_list *t)
 {
 	struct request_sock *req = from_timer(req, t, rsk_timer);
 	struct sock *lsk = req->rsk_listener;
 	struct net *net = sock_net(lsk);
-	unsigned long timeo;
 
 	if (lsk->sk_state != TCP_LISTEN ||
 	    req->num_timeout >= READ_ONCE(net->ipv4.sysctl_tcp_synack_retries) ||
@@ -151,9 +157,7 @@ static void xtcp_reqsk_timer(struct timer_list *t)
 	req->num_timeout++;
 	req->num_retrans++;
 	xtcp_reqsk_send_synack(req);
-	timeo = min_t(unsigned long, TCP_TIMEOUT_INIT << req->num_timeout,
-		      TCP_RTO_MAX);
-	mod_timer(&req->rsk_timer, jiffies + timeo);
+	mod_timer(&req->rsk_timer, jiffies + xtcp_reqsk_timeout(req));
 }
 
 /* Fill a request from the SYN (tcp_openreq_init() and friends). */
@@ -426,9 +430,8 @@ void xtcp_reqsk_rcv(struct request_sock *req, struct sk_buff *skb)
 		/* Our SYN-ACK was lost: send it again, restart the timer. */
 		req->num_retrans++;
 		if (!xtcp_reqsk_send_synack(req))
-			mod_timer_pending(&req->rsk_timer, jiffies +
-					  min_t(unsigned long, TCP_TIMEOUT_INIT <<
-						req->num_timeout, TCP_RTO_MAX));
+			mod_timer_pending(&req->rsk_timer,
+					  jiffies + xtcp_reqsk_timeout(req));
 		goto drop;
 	}
 	if (th->ack && ntohl(th->ack_seq) != xreq->snt_isn + 1) {
@@ -505,12 +508,11 @@ void xtcp_reqsk_ack(struct sock *lsk, struct sk_buff *skb)
 	if (!req)
 		goto drop;
 	xreq = xtcp_rsk(req);
-	/* The SYN is gone: rebuild what it offered from the ACK. */
+	/*
+	 * The SYN is gone: rebuild what it offered from the ACK (whose own
+	 * options never carry window scale or SACK-permitted).
+	 */
 	xtcp_input_parse_options(th, &opt);
-	copts.wscale = -1;
-	copts.sack_ok = false;
-	opt.wscale = -1;
-	opt.sack_ok = false;
 	if (opt.saw_tstamp && xtcp_cookie_ts_decode(opt.tsecr, &copts)) {
 		opt.wscale = copts.wscale;
 		opt.sack_ok = copts.sack_ok;
@@ -520,9 +522,7 @@ void xtcp_reqsk_ack(struct sock *lsk, struct sk_buff *skb)
 	xtcp_reqsk_init(req, lsk, skb, &opt);
 	xreq->rcv_isn = cb->seq - 1;
 	xreq->snt_isn = cookie;
-	req->mss = mss;
-	req->ts_recent = inet_rsk(req)->tstamp_ok ? opt.tsval : 0;
-	xtcp_reqsk_isn(req, skb, cookie);
+	xreq->ts_off = 0;
 	if (inet_rsk(req)->tstamp_ok)
 		/* Our clock as the SYN-ACK showed it: offset from its echo. */
 		xreq->ts_off = opt.tsecr - tcp_time_stamp_raw();

@@ -132,7 +132,6 @@ static int xtcp_init_sock(struct sock *sk)
 	xs->rto = XTCP_RTO_INIT;
 	xs->cwnd = XTCP_INIT_CWND;
 	xs->ssthresh = U32_MAX;
-	xs->tw_timeout = xtcp_net_tw_timeout(net);
 	inet_csk(sk)->icsk_sync_mss = xtcp_sync_mss;
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_write_space = xtcp_write_space;
@@ -378,7 +377,6 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	xs->push_seq = 0;
 	xs->rcv_tstamp = tcp_jiffies32;
 	xs->retrans_stamp = 0;
-	xs->tw_timeout = xtcp_net_tw_timeout(net);
 	/* Karn: a SYN-ACK sent once times the round trip. */
 	if (!req->num_retrans && xreq->snt_synack_us)
 		xs->rto = xtcp_timer_rtt_sample(&xs->srtt_us, &xs->rttvar_us,
@@ -416,8 +414,7 @@ void xtcp_sock_reset(struct sock *sk)
 	default:
 		err = ECONNRESET;
 	}
-	if (sk->sk_state != TCP_TIME_WAIT)
-		WRITE_ONCE(sk->sk_err, err);
+	WRITE_ONCE(sk->sk_err, err);
 	/* sk_err before the state change: wakers read it after. */
 	smp_wmb();
 	/* As tcp_reset(): what arrived in order can still be read. */
@@ -1035,18 +1032,6 @@ static int xtcp_accept(struct socket *sock, struct socket *newsock, int flags,
 	return err;
 }
 
-/*
- * inet_getname(), except that a connection in TIME_WAIT has no peer for the
- * user: native TCP hands TIME_WAIT to a separate object and the user's
- * socket is CLOSE by then.
- */
-static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
-{
-	if (peer == 1 && inet_sk_state_load(sock->sk) == TCP_TIME_WAIT)
-		return -ENOTCONN;
-	return inet_getname(sock, uaddr, peer);
-}
-
 /* tcp_poll() */
 static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			  poll_table *wait)
@@ -1096,7 +1081,7 @@ const struct proto_ops xtcp_stream_ops = {
 	.connect	= xtcp_connect_stream,
 	.socketpair	= sock_no_socketpair,
 	.accept		= xtcp_accept,
-	.getname	= xtcp_getname,
+	.getname	= inet_getname,
 	.poll		= xtcp_poll,
 	.ioctl		= inet_ioctl,
 	.gettstamp	= sock_gettstamp,

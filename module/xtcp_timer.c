@@ -135,7 +135,7 @@ void xtcp_timer_clear_delack(struct sock *sk)
 }
 
 /**
- * xtcp_timer_start_wait() - close @sk after @delay (TIME_WAIT, FIN_WAIT2)
+ * xtcp_timer_start_wait() - close an orphan in FIN_WAIT2 after @delay
  * @sk: socket
  * @delay: jiffies
  */
@@ -414,7 +414,7 @@ rearm:
 
 /*
  * One timer, as native TCP's: keepalive, and for orphans the FIN_WAIT2
- * timeout; TIME_WAIT's end, which native TCP handles elsewhere, too.
+ * timeout (TIME_WAIT has entries of its own, xtcp_tw.c).
  */
 static void xtcp_wait_timer(struct timer_list *t)
 {
@@ -426,8 +426,7 @@ static void xtcp_wait_timer(struct timer_list *t)
 	if (sock_owned_by_user(sk))
 		sk_reset_timer(sk, &icsk->icsk_keepalive_timer,
 			       jiffies + XTCP_TIMER_RETRY);
-	else if (sk->sk_state == TCP_TIME_WAIT ||
-		 (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
+	else if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
 		xtcp_sock_done(sk);
 	else
 		xtcp_keepalive_expired(sk);

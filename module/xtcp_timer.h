@@ -2,7 +2,7 @@
 /*
  * Timers of an xtcp socket: retransmission (SYN, data, FIN) and zero-window
  * probe on icsk_retransmit_timer, delayed ACK on icsk_delack_timer,
- * keepalive, TIME_WAIT and orphaned FIN_WAIT2 on icsk_keepalive_timer; and
+ * keepalive and orphaned FIN_WAIT2 on icsk_keepalive_timer; and
  * the RTT estimator that sets the retransmission timeout.
  */
 #ifndef _XTCP_TIMER_H

@@ -96,6 +96,7 @@ bool xtcp_tw_enter(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
+	unsigned long timeout;
 	struct xtcp_tw *tw;
 
 	if (xtcp_net_tw_count_add(net, 1) >
@@ -138,8 +139,9 @@ bool xtcp_tw_enter(struct sock *sk)
 		return false;
 	}
 	xs->port = NULL;
-	mod_timer(&tw->timer, jiffies + xs->tw_timeout);
-	trace_xtcp_tw_enter(sk, jiffies_to_msecs(xs->tw_timeout));
+	timeout = xtcp_net_tw_timeout(net);
+	mod_timer(&tw->timer, jiffies + timeout);
+	trace_xtcp_tw_enter(sk, jiffies_to_msecs(timeout));
 	xtcp_tw_put(tw);
 	return true;
 

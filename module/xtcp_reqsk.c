@@ -180,6 +180,8 @@ static void xtcp_reqsk_init(struct request_sock *req, struct sock *lsk,
 	ireq->ir_mark = inet_request_mark(lsk, skb);
 	ireq->ir_iif = inet_iif(skb);
 	xreq->rcv_isn = ntohl(th->seq);
+	/* Slab memory: set when a SYN-ACK leaves from the SYN queue, else 0. */
+	xreq->snt_synack_us = 0;
 	req->mss = opt->mss ? : XTCP_DEFAULT_MSS;
 	if (user_mss && user_mss < req->mss)
 		req->mss = user_mss;

@@ -56,6 +56,8 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 
+#include "xtcp_helpers.h"
+
 #define TW_TIMEOUT_SYSCTL	"/proc/sys/net/xtcp/tw_timeout_ms"
 #define SOMAXCONN_SYSCTL	"/proc/sys/net/core/somaxconn"
 #define ABORT_OVERFLOW_SYSCTL	"/proc/sys/net/ipv4/tcp_abort_on_overflow"
@@ -73,51 +75,6 @@
 #define POLL_PEER_FIN	(POLLIN | POLLRDNORM | POLLRDHUP | POLL_WRITABLE)
 /* ... once it was reset (or shut down both ways and done). */
 #define POLL_RESET	(POLL_PEER_FIN | POLLHUP | POLLERR)
-/* Every poll event a stream socket can report. */
-#define ALL_POLL_EVENTS	(POLLIN | POLLPRI | POLLOUT | POLLRDNORM | \
-			 POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLRDHUP)
-
-/* The protocol number xtcp registered, 253 if the module does not say. */
-static int xtcp_protocol(void)
-{
-	int proto = IPPROTO_XTCP;
-	FILE *f;
-
-	f = fopen(XTCP_PROTOCOL_PARAM, "r");
-	if (!f)
-		return IPPROTO_XTCP;
-	if (fscanf(f, "%d", &proto) != 1)
-		proto = IPPROTO_XTCP;
-	fclose(f);
-	return proto;
-}
-
-static struct sockaddr_in sin_of(const char *addr, unsigned short port)
-{
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-	};
-
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	return sin;
-}
-
-static const char *str_of(const struct sockaddr_in *sin)
-{
-	static char buf[4][32];
-	static int n;
-	char *b = buf[n++ % 4];
-
-	inet_ntop(AF_INET, &sin->sin_addr, b, 16);
-	sprintf(b + strlen(b), ":%u", ntohs(sin->sin_port));
-	return b;
-}
-
-static int set_int(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val));
-}
 
 /* An int socket option; -1 and errno set on failure. */
 static int get_int(int fd, int level, int name)
@@ -130,36 +87,10 @@ static int get_int(int fd, int level, int name)
 	return val;
 }
 
-static int bind_in(int fd, const struct sockaddr_in *sin)
-{
-	return bind(fd, (const struct sockaddr *)sin, sizeof(*sin));
-}
-
-static int connect_in(int fd, const struct sockaddr_in *sin)
-{
-	return connect(fd, (const struct sockaddr *)sin, sizeof(*sin));
-}
-
-static struct sockaddr_in name_of(int fd)
-{
-	struct sockaddr_in sin = { 0 };
-	socklen_t len = sizeof(sin);
-
-	getsockname(fd, (struct sockaddr *)&sin, &len);
-	return sin;
-}
-
 static bool same_addr(const struct sockaddr_in *a, const struct sockaddr_in *b)
 {
 	return a->sin_family == b->sin_family && a->sin_port == b->sin_port &&
 	       a->sin_addr.s_addr == b->sin_addr.s_addr;
-}
-
-static void set_nonblock(int fd, bool on)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
 }
 
 /* The pending error SO_ERROR reports (and thereby clears); -1 on failure. */
@@ -168,69 +99,9 @@ static int so_error(int fd)
 	return get_int(fd, SOL_SOCKET, SO_ERROR);
 }
 
-/* What poll() reports for @fd right now, all events asked for. */
-static int poll_mask(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = ALL_POLL_EVENTS };
-
-	if (poll(&pfd, 1, 0) < 0)
-		return -1;
-	return pfd.revents;
-}
-
-/* Wait up to @ms for one of @events; then what poll() reports, all asked. */
-static int wait_for(int fd, short events, int ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-
-	if (poll(&pfd, 1, ms) < 0)
-		return -1;
-	return poll_mask(fd);
-}
-
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	       (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 static void sleep_ms(int ms)
 {
 	usleep(ms * 1000);
-}
-
-/* Write a sysctl of the test's own namespace. */
-static int sysctl_write(const char *path, const char *val)
-{
-	FILE *f = fopen(path, "w");
-	int r;
-
-	if (!f)
-		return -1;
-	r = fputs(val, f) < 0;
-	return fclose(f) || r ? -1 : 0;
-}
-
-/* Bring a link up by name, without depending on any tool. */
-static int link_up(const char *name)
-{
-	struct ifreq ifr = { 0 };
-	int fd, r;
-
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -1;
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	r = ioctl(fd, SIOCGIFFLAGS, &ifr);
-	if (!r) {
-		ifr.ifr_flags |= IFF_UP;
-		r = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	}
-	close(fd);
-	return r;
 }
 
 /* Blocking receives give up after @ms (EAGAIN). */
@@ -240,21 +111,6 @@ static void rcv_timeout(int fd, int ms)
 			      .tv_usec = (ms % 1000) * 1000 };
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-}
-
-/* Drop CAP_NET_BIND_SERVICE from the effective set of the calling process. */
-static int drop_net_bind_service(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[CAP_NET_BIND_SERVICE / 32].effective &=
-		~(1U << (CAP_NET_BIND_SERVICE % 32));
-	return syscall(SYS_capset, &hdr, data);
 }
 
 FIXTURE(lst) {

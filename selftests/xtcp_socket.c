@@ -48,6 +48,8 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 
+#include "xtcp_helpers.h"
+
 #ifndef SOF_TIMESTAMPING_OPT_ID
 #define SOF_TIMESTAMPING_OPT_ID		(1 << 7)
 #endif
@@ -56,24 +58,6 @@
 #define TCP_CLOSE_STATE	7	/* TCP_CLOSE in include/net/tcp_states.h */
 #define MAX_PROC_ENTS	4096
 
-/* Every poll event a stream socket can report. */
-#define ALL_POLL_EVENTS	(POLLIN | POLLPRI | POLLOUT | POLLRDNORM | \
-			 POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLRDHUP)
-
-/* The protocol number xtcp registered, 253 if the module does not say. */
-static int xtcp_protocol(void)
-{
-	int proto = IPPROTO_XTCP;
-	FILE *f;
-
-	f = fopen(XTCP_PROTOCOL_PARAM, "r");
-	if (!f)
-		return IPPROTO_XTCP;
-	if (fscanf(f, "%d", &proto) != 1)
-		proto = IPPROTO_XTCP;
-	fclose(f);
-	return proto;
-}
 
 /* getsockopt() of an int option: the call's result, the value in *val. */
 static int get_int(int fd, int level, int name, int *val)
@@ -82,21 +66,6 @@ static int get_int(int fd, int level, int name, int *val)
 
 	*val = -12345;
 	return getsockopt(fd, level, name, val, &len);
-}
-
-static int set_int(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val));
-}
-
-/* What poll() reports for @fd right now, all events asked for. */
-static int poll_mask(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = ALL_POLL_EVENTS };
-
-	if (poll(&pfd, 1, 0) < 0)
-		return -1;
-	return pfd.revents;
 }
 
 static unsigned long inode_of(int fd)
@@ -200,17 +169,6 @@ static bool take_sigpipe(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGPIPE);
 	return sigtimedwait(&set, NULL, &zero) == SIGPIPE;
-}
-
-static struct sockaddr_in sin_of(const char *addr, unsigned short port)
-{
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-	};
-
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	return sin;
 }
 
 FIXTURE(sock) {

@@ -40,18 +40,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 
-static int xtcp_protocol(void)
-{
-	int proto = IPPROTO_XTCP;
-	FILE *f = fopen(XTCP_PROTOCOL_PARAM, "r");
-
-	if (!f)
-		return IPPROTO_XTCP;
-	if (fscanf(f, "%d", &proto) != 1)
-		proto = IPPROTO_XTCP;
-	fclose(f);
-	return proto;
-}
+#include "xtcp_helpers.h"
 
 static int sh(const char *fmt, ...)
 {
@@ -63,17 +52,6 @@ static int sh(const char *fmt, ...)
 	va_end(ap);
 	strcat(cmd, " >/dev/null 2>&1");
 	return system(cmd);
-}
-
-static int sysctl_write(const char *path, const char *val)
-{
-	FILE *f = fopen(path, "w");
-	int r;
-
-	if (!f)
-		return -1;
-	r = fputs(val, f) < 0;
-	return fclose(f) || r ? -1 : 0;
 }
 
 static int sysctl_read(const char *path)

@@ -51,6 +51,8 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 
+#include "xtcp_helpers.h"
+
 #ifndef SOL_UDP
 #define SOL_UDP		17
 #endif
@@ -65,21 +67,6 @@
 #define BUFSZ		8192
 /* An address user space can never pass: access_ok() refuses it. */
 #define KERNEL_PTR	((void *)0xffffffff81000000UL)
-
-/* The protocol number xtcp registered, 253 if the module does not say. */
-static int xtcp_protocol(void)
-{
-	int proto = IPPROTO_XTCP;
-	FILE *f;
-
-	f = fopen(XTCP_PROTOCOL_PARAM, "r");
-	if (!f)
-		return IPPROTO_XTCP;
-	if (fscanf(f, "%d", &proto) != 1)
-		proto = IPPROTO_XTCP;
-	fclose(f);
-	return proto;
-}
 
 /* A call's outcome: its return value and, if that is negative, errno. */
 struct res {
@@ -227,17 +214,6 @@ FIXTURE_TEARDOWN(sys)
 	if (_metadata->skip)			\
 		return;				\
 } while (0)
-
-static struct sockaddr_in sin_of(const char *addr, unsigned short port)
-{
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-	};
-
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	return sin;
-}
 
 TEST_F(sys, bind_bad_args)
 {

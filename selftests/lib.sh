@@ -65,14 +65,20 @@ require_cmd() {
 	for c in "$@"; do command -v "$c" >/dev/null || skip_all "needs $c"; done
 }
 
-# Cleanups run in reverse order on any exit, including a failed check.
+# Cleanups run in reverse order on any exit, including a failed check and
+# the runner's SIGTERM at the timeout; background jobs still running (a
+# server waiting for a client that never came) are killed first.
 on_exit() { xtcp_cleanups=("$*" "${xtcp_cleanups[@]}"); }
 run_cleanups() {
-	local c
+	local c jobs
+
+	jobs=$(jobs -pr)
+	[ -z "$jobs" ] || kill $jobs 2>/dev/null
 	for c in "${xtcp_cleanups[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
 	xtcp_cleanups=()
 }
 trap run_cleanups EXIT
+trap 'exit 143' TERM INT
 
 # setup_ns VAR...: create one namespace per VAR, named xtcp-<random>.
 setup_ns() {

@@ -18,10 +18,12 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <net/inet_sock.h>
+#include <net/request_sock.h>
 #include <net/sock.h>
 
 #include "xtcp.h"
 #include "xtcp_ehash.h"
+#include "xtcp_tw.h"
 
 /**
  * xtcp_ehash_init() - allocate an empty table
@@ -183,6 +185,23 @@ struct hlist_nulls_head *xtcp_ehash_bucket(struct xtcp_ehash *eh,
 }
 
 /**
+ * xtcp_ehash_put() - drop a reference on an entry, whatever its kind
+ * @sk: socket, request or TIME_WAIT entry
+ *
+ * Each kind lives in its own slab and is freed its own way; a request or
+ * TIME_WAIT entry never becomes another kind, so its state tells.
+ */
+void xtcp_ehash_put(struct sock *sk)
+{
+	if (sk->sk_state == TCP_NEW_SYN_RECV)
+		reqsk_put(inet_reqsk(sk));
+	else if (sk->sk_state == TCP_TIME_WAIT)
+		xtcp_tw_put(xtcp_tw(sk));
+	else
+		sock_put(sk);
+}
+
+/**
  * xtcp_ehash_lookup() - the socket a segment belongs to
  * @eh: table of the namespace the segment arrived in
  * @net: that namespace
@@ -211,7 +230,7 @@ begin:
 			goto begin;
 		if (unlikely(!xtcp_ehash_match(sk, net, raddr, rport, laddr,
 					       lport))) {
-			sock_put(sk);
+			xtcp_ehash_put(sk);
 			goto begin;
 		}
 		return sk;

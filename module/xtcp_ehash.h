@@ -39,6 +39,7 @@ bool xtcp_ehash_remove(struct xtcp_ehash *eh, struct sock *sk);
 unsigned int xtcp_ehash_size(const struct xtcp_ehash *eh);
 struct hlist_nulls_head *xtcp_ehash_bucket(struct xtcp_ehash *eh,
 					   unsigned int slot);
+void xtcp_ehash_put(struct sock *sk);
 struct sock *xtcp_ehash_lookup(struct xtcp_ehash *eh, const struct net *net,
 			       __be32 raddr, __be16 rport,
 			       __be32 laddr, __be16 lport);

@@ -791,17 +791,6 @@ static void xtcp_input_icmp(struct net *net, struct sk_buff *skb)
 	sock_put(sk);
 }
 
-/* Drop a table entry's reference, whatever kind of entry it is. */
-static void xtcp_entry_put(struct sock *sk)
-{
-	if (sk->sk_state == TCP_NEW_SYN_RECV)
-		reqsk_put(inet_reqsk(sk));
-	else if (sk->sk_state == TCP_TIME_WAIT)
-		xtcp_tw_put(xtcp_tw(sk));
-	else
-		sock_put(sk);
-}
-
 /* RFC 9293 3.10.7.2: a segment for a listener. Consumes @skb. */
 static void xtcp_rcv_listen(struct sock *lsk, struct sk_buff *skb, u32 isn)
 {
@@ -924,7 +913,7 @@ static unsigned int xtcp_input_hook(void *priv, struct sk_buff *skb,
 
 discard:
 	kfree_skb(skb);
-	xtcp_entry_put(sk);
+	xtcp_ehash_put(sk);
 	return NF_STOLEN;
 }
 

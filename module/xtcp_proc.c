@@ -12,6 +12,7 @@
 #include <net/sock.h>
 
 #include "xtcp.h"
+#include "xtcp_ehash.h"
 #include "xtcp_pernet.h"
 #include "xtcp_proc.h"
 #include "xtcp_tw.h"
@@ -160,7 +161,17 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 		return 0;
 	}
 	if (((struct xtcp_proc_iter *)seq->private)->entries) {
-		xtcp_seq_show_entry(seq, v);
+		/*
+		 * Entries are walked without references, and their memory may
+		 * go to a new entry meanwhile (SLAB_TYPESAFE_BY_RCU): hold it
+		 * while reading, as a lookup does, and check it is one still.
+		 */
+		sk = v;
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			return SEQ_SKIP;
+		if ((1 << sk->sk_state) & (TCPF_NEW_SYN_RECV | TCPF_TIME_WAIT))
+			xtcp_seq_show_entry(seq, sk);
+		xtcp_ehash_put(sk);
 		return 0;
 	}
 	xs = hlist_entry(v, struct xtcp_sock, table_node);

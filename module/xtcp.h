@@ -71,6 +71,7 @@ struct xtcp_port;
  * @ack_pending: an ACK is owed to the peer
  * @unacked_segs: full-sized segments received since the last ACK we sent
  * @ts_recent: the peer's last timestamp value, echoed back
+ * @ts_recent_stamp: when @ts_recent was taken, in seconds (PAWS ages it)
  * @ts_off: offset added to our timestamp clock (RFC 7323 5.4)
  * @srtt_us: smoothed RTT in microseconds, 0 before the first sample
  * @rttvar_us: RTT variation in microseconds
@@ -143,6 +144,7 @@ struct xtcp_sock {
 	u8	unacked_segs;
 
 	u32	ts_recent;
+	u32	ts_recent_stamp;
 	u32	ts_off;
 
 	u32	srtt_us;

@@ -511,6 +511,60 @@ static bool xtcp_sequence_ok(const struct xtcp_sock *xs, u32 seq, u32 end_seq)
 	       !xtcp_seq_after(seq, xs->rcv_nxt + wnd);
 }
 
+/**
+ * xtcp_input_paws_ok() - RFC 7323 5's PAWS test (tcp_paws_check())
+ * @ts_recent: the last timestamp taken from the peer, 0 if none
+ * @ts_recent_stamp: when, in seconds
+ * @tsval: the segment's timestamp
+ * @now: the time in seconds
+ * @win: how far back @tsval may be
+ *
+ * A timestamp that went back is accepted still when ours is older than 24
+ * days (the peer's clock may have wrapped meanwhile) or unset.
+ *
+ * Return: true if the segment passes.
+ */
+bool xtcp_input_paws_ok(u32 ts_recent, u32 ts_recent_stamp, u32 tsval,
+			u32 now, int win)
+{
+	if ((s32)(ts_recent - tsval) <= win)
+		return true;
+	if (!time_before32(now, ts_recent_stamp + TCP_PAWS_24DAYS))
+		return true;
+	return !ts_recent;
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_input_paws_ok);
+
+/*
+ * tcp_disordered_ack(): a duplicate pure ACK may carry an older timestamp
+ * than a data segment the peer sent just before it, and must not be lost
+ * to PAWS, or fast retransmit would miss it.
+ */
+static bool xtcp_disordered_ack(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	return th->ack && cb->seq == cb->end_seq && cb->seq == xs->rcv_nxt &&
+	       ntohl(th->ack_seq) == xs->snd_una &&
+	       ((u32)ntohs(th->window) << xs->snd_wscale) == xs->snd_wnd &&
+	       (s32)(xs->ts_recent - cb->tsval) <=
+	       (s32)(inet_csk(sk)->icsk_rto * 1024 / HZ);
+}
+
+/* tcp_paws_discard(): an old duplicate from an earlier wrap of seq space. */
+static bool xtcp_paws_discard(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return xs->tstamp_ok && cb->saw_tstamp &&
+	       !xtcp_input_paws_ok(xs->ts_recent, xs->ts_recent_stamp, cb->tsval,
+				   ktime_get_seconds(), TCP_PAWS_WINDOW) &&
+	       !xtcp_disordered_ack(sk, skb);
+}
+
 /* Segment for a synchronized connection (RFC 9293 3.10.7.4). */
 static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 {
@@ -518,6 +572,12 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	/* RFC 7323 5.3: PAWS first; a RST is judged on its sequence number. */
+	if (!th->rst && xtcp_paws_discard(sk, skb)) {
+		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_PAWS_ESTAB);
+		xtcp_ack_now(sk);
+		goto drop;
+	}
 	if (!xtcp_sequence_ok(xs, cb->seq, cb->end_seq)) {
 		if (!th->rst)
 			xtcp_ack_now(sk);
@@ -531,9 +591,14 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			xtcp_challenge_ack(sk);
 		goto drop;
 	}
+	/* RFC 7323 4.3, and never backwards (tcp_replace_ts_recent()). */
 	if (xs->tstamp_ok && cb->saw_tstamp &&
-	    !xtcp_seq_after(cb->seq, xs->rcv_wup))
+	    !xtcp_seq_after(cb->seq, xs->rcv_wup) &&
+	    xtcp_input_paws_ok(xs->ts_recent, xs->ts_recent_stamp, cb->tsval,
+			       ktime_get_seconds(), 0)) {
 		xs->ts_recent = cb->tsval;
+		xs->ts_recent_stamp = ktime_get_seconds();
+	}
 	if (th->syn) {
 		xtcp_challenge_ack(sk);		/* RFC 5961 4.2 */
 		goto drop;
@@ -615,8 +680,10 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	}
 	xs->sack_ok = xs->sack_ok && opt.sack_ok;
 	xs->tstamp_ok = xs->tstamp_ok && opt.saw_tstamp;
-	if (xs->tstamp_ok)
+	if (xs->tstamp_ok) {
 		xs->ts_recent = opt.tsval;
+		xs->ts_recent_stamp = ktime_get_seconds();
+	}
 	xs->rx_mss = opt.mss ? : XTCP_DEFAULT_MSS;
 	trace_xtcp_synack_recv(sk, cb->seq, ack, opt.mss,
 			       xs->wscale_ok ? xs->snd_wscale : -1,

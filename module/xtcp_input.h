@@ -32,6 +32,8 @@ struct xtcp_options {
 	u32	tsecr;
 };
 
+bool xtcp_input_paws_ok(u32 ts_recent, u32 ts_recent_stamp, u32 tsval,
+			u32 now, int win);
 void xtcp_input_parse_options(const struct tcphdr *th,
 			      struct xtcp_options *opt);
 int xtcp_input_init_net(struct net *net);

@@ -132,6 +132,29 @@ static void xtcp_input_seq_arith(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xtcp_seq_between(5, 11, 10));
 }
 
+/* RFC 7323 5: PAWS as tcp_paws_check(), window 0 and TCP_PAWS_WINDOW. */
+static void xtcp_input_paws(struct kunit *test)
+{
+	const u32 now = 1000000;
+
+	/* Same or newer timestamp, also across the 2^32 wrap. */
+	KUNIT_EXPECT_TRUE(test, xtcp_input_paws_ok(100, now, 100, now, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_input_paws_ok(100, now, 101, now, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_input_paws_ok(0xfffffff0U, now, 5, now, 0));
+	/* Older: rejected, unless within the window given. */
+	KUNIT_EXPECT_FALSE(test, xtcp_input_paws_ok(100, now, 99, now, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_input_paws_ok(100, now, 99, now, 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_input_paws_ok(100, now, 98, now, 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_input_paws_ok(5, now, 0xfffffff0U, now, 1));
+	/* ts_recent older than 24 days: anything goes (the peer's clock wrapped). */
+	KUNIT_EXPECT_FALSE(test, xtcp_input_paws_ok(100, now - TCP_PAWS_24DAYS + 1,
+						    50, now, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_input_paws_ok(100, now - TCP_PAWS_24DAYS,
+						   50, now, 0));
+	/* No timestamp taken yet. */
+	KUNIT_EXPECT_TRUE(test, xtcp_input_paws_ok(0, now, 0x80000001U, now, 0));
+}
+
 static struct kunit_case xtcp_input_test_cases[] = {
 	KUNIT_CASE(xtcp_input_parse_linux_syn),
 	KUNIT_CASE(xtcp_input_parse_syn_only),
@@ -139,6 +162,7 @@ static struct kunit_case xtcp_input_test_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_input_parse_malformed, xtcp_bad_opts_gen_params),
 	KUNIT_CASE(xtcp_input_parse_eol),
 	KUNIT_CASE(xtcp_input_seq_arith),
+	KUNIT_CASE(xtcp_input_paws),
 	{}
 };
 

@@ -26,6 +26,7 @@ enum xtcp_stat {
 	XTCP_STAT_COOKIE_SENT,		/* SyncookiesSent */
 	XTCP_STAT_COOKIE_RECV,		/* SyncookiesRecv: valid cookie ACKs */
 	XTCP_STAT_COOKIE_FAILED,	/* SyncookiesFailed */
+	XTCP_STAT_PAWS_ESTAB,		/* PAWSEstab: old timestamp dropped */
 	XTCP_STAT_MAX
 };
 

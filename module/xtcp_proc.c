@@ -202,6 +202,7 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 		[XTCP_STAT_COOKIE_SENT]		= "SyncookiesSent",
 		[XTCP_STAT_COOKIE_RECV]		= "SyncookiesRecv",
 		[XTCP_STAT_COOKIE_FAILED]	= "SyncookiesFailed",
+		[XTCP_STAT_PAWS_ESTAB]		= "PAWSEstab",
 	};
 	struct net *net = seq_file_single_net(seq);
 	int i;

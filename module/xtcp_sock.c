@@ -352,6 +352,7 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	xs->sack_ok = ireq->sack_ok;
 	xs->tstamp_ok = ireq->tstamp_ok;
 	xs->ts_recent = req->ts_recent;
+	xs->ts_recent_stamp = ktime_get_seconds();
 	xs->ts_off = xreq->ts_off;
 	xs->rx_mss = req->mss;
 	xs->adv_mss = xreq->adv_mss;

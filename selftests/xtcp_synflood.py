@@ -7,14 +7,15 @@
 
 Sends SYNs (with an MSS option) from random addresses of --src-net and
 random source ports to DST:PORT over a raw IPv4 socket with IP_HDRINCL,
-until --count SYNs are sent or --duration seconds have passed, whichever
-comes first; --rate caps packets per second (0: as fast as possible).
+until --count SYNs are sent, --duration seconds have passed or SIGTERM
+comes, whichever is first; --rate caps packets per second (0: as fast as possible).
 Needs root (CAP_NET_RAW). The caller routes --src-net somewhere its
 SYN-ACKs are lost. Prints "sent <n> in <seconds> s".
 """
 import argparse
 import ipaddress
 import random
+import signal
 import socket
 import struct
 import sys
@@ -62,10 +63,13 @@ def main():
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
 
+    # The test stops the flood once it has seen what it needed.
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     start = time.monotonic()
     end = start + args.duration
     sent = 0
-    while sent < args.count:
+    while sent < args.count and not stop:
         now = time.monotonic()
         if now >= end:
             break

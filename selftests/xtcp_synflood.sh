@@ -3,8 +3,12 @@
 # A listener under a SYN flood. The server namespace has a listener with a
 # small backlog (listen(16)) and a transfer server; the client namespace
 # sends a bounded flood of SYNs from spoofed addresses of 10.99.0.0/16
-# (xtcp_synflood.py, random source ports), whose SYN-ACKs go nowhere. With
-# net.ipv4.tcp_syncookies=1, during the flood:
+# (xtcp_synflood.py, random source ports), whose SYN-ACKs go nowhere. The
+# legitimate clients start once the listener's own counters show its SYN
+# queue overflowed (SyncookiesSent, or ListenDrops without cookies), and
+# the flood stops when they are done: how fast the flood goes then only
+# changes how long that takes. With net.ipv4.tcp_syncookies=1, during the
+# flood:
 #  (a) a transfer established before the flood completes, SHA-256 intact;
 #  (b) new legitimate connections to the flooded listener still succeed,
 #      through SYN cookies once the SYN queue is full, and echo their data
@@ -31,7 +35,7 @@
 # never fill the SYN queue.
 #
 # XTCP_SERVER_PROTO overrides the xtcp run's protocol (0: native; only to
-# develop the test). XTCP_SYNFLOOD_COUNT (20000), XTCP_SYNFLOOD_SECONDS (6; 5 on debug),
+# develop the test). XTCP_SYNFLOOD_COUNT (100000), XTCP_SYNFLOOD_SECONDS (40),
 # XTCP_SYNFLOOD_RATE (SYNs per second, 2500), XTCP_SYNFLOOD_XFER_BYTES
 # (8 MiB), XTCP_SYNFLOOD_CLIENTS (20), XTCP_SYNFLOOD_ECHO_BYTES (64 KiB);
 # smaller defaults on the debug kernel.
@@ -61,9 +65,9 @@ else
 	nclients=${XTCP_SYNFLOOD_CLIENTS:-20}
 	echo_bytes=${XTCP_SYNFLOOD_ECHO_BYTES:-65536}
 fi
-count=${XTCP_SYNFLOOD_COUNT:-20000}
-if debug_kernel; then seconds=${XTCP_SYNFLOOD_SECONDS:-5}
-else seconds=${XTCP_SYNFLOOD_SECONDS:-6}; fi
+# Upper bounds: the flood stops as soon as the clients are through.
+count=${XTCP_SYNFLOOD_COUNT:-100000}
+seconds=${XTCP_SYNFLOOD_SECONDS:-40}
 drain=${XTCP_SYNFLOOD_DRAIN_SECONDS:-10}
 saddr=198.51.100.2
 
@@ -149,7 +153,14 @@ signal.pause()' "$proto" $saddr $((port + 1)) "$eready" &
 	ip netns exec "$A" python3 "$flood" $saddr $((port + 1)) --count "$count" \
 		--duration "$seconds" --rate "$rate" >"$tmp/flood-$port" &
 	fpid=$!
-	sleep 1
+	# Go on once the SYN queue overflowed (cookies sent, or SYNs dropped):
+	# how soon depends on how fast the machine lets the flood go.
+	if ! wait_overflow "$proto" "$cookies" "$fpid"; then
+		kill "$fpid" 2>/dev/null
+		wait
+		ktap_fail "$name: the flood overflows the SYN queue"
+		return
+	fi
 	peak=$(rows "$proto")
 
 	# (b) legitimate connections to the flooded listener.
@@ -161,6 +172,8 @@ signal.pause()' "$proto" $saddr $((port + 1)) "$eready" &
 	fi
 	n=$(rows "$proto")
 	[ "$n" -le "$peak" ] || peak=$n
+	[ "$cookies" = 1 ] || sleep 3	# the transfer goes on under the flood
+	kill -TERM "$fpid" 2>/dev/null
 	wait "$fpid"
 	ktap_info "$name: flood: $(cat "$tmp/flood-$port"); rows: $base before, $peak during"
 
@@ -211,6 +224,33 @@ signal.pause()' "$proto" $saddr $((port + 1)) "$eready" &
 	ktap_info "$name: rows after the flood: $n (before: $base, during: $peak)"
 	[ "$n" -le 0 ] || ip netns exec "$B" cat "$(rows_file "$proto")" | head -n 20 | sed 's/^/# /'
 	check "$name: request sockets gone after the flood" [ "$n" -le 0 ]
+}
+
+# counter PROTO NAME: a counter of the server namespace, by its netstat
+# name: TcpExt's for native TCP, /proc/net/stat/xtcp's for xtcp.
+counter() {
+	if [ "$1" = 0 ]; then
+		ip netns exec "$B" awk -v k="$2" '/^TcpExt:/ {
+			if (!h) { for (i = 1; i <= NF; i++) c[i] = $i; h = 1; next }
+			for (i = 1; i <= NF; i++) if (c[i] == k) print $i }' /proc/net/netstat
+	else
+		ip netns exec "$B" awk -v k="$2" '$1 == k { print $2 }' /proc/net/stat/xtcp
+	fi
+}
+
+# wait_overflow PROTO COOKIES FLOODPID: until the listener sends cookies
+# (COOKIES=1) or drops SYNs (0) because its SYN queue is full.
+wait_overflow() {
+	local name=ListenDrops before now
+	[ "$2" = 1 ] && name=SyncookiesSent
+	before=$(counter "$1" $name)
+	for _ in $(seq 200); do
+		now=$(counter "$1" $name)
+		[ "${now:-0}" -gt "${before:-0}" ] && return 0
+		kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
 }
 
 # native_cookies: native TCP counted cookies sent and valid cookie ACKs.

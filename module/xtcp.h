@@ -23,6 +23,7 @@
 #define XTCP_EXPORT_FOR_KUNIT(sym)
 #endif
 
+struct xtcp_cong_ops;
 struct xtcp_port;
 
 /* Values Linux 6.1's TCP uses, so that xtcp behaves the same by default. */
@@ -77,9 +78,20 @@ struct xtcp_port;
  * @rttvar_us: RTT variation in microseconds
  * @rto: current retransmission timeout in jiffies, backoff included
  * @retransmits: consecutive retransmission timeouts without progress
+ * @cong_ops: the congestion control algorithm (xtcp_cong.c); its state is
+ *	in inet_csk_ca()
+ * @cong_setsockopt: @cong_ops was chosen with TCP_CONGESTION (children of a
+ *	listener inherit it only then)
+ * @is_cwnd_limited: the window limited sending in the current window of data
  * @cwnd: congestion window in segments
  * @ssthresh: slow start threshold in segments
  * @cwnd_cnt: ACKed segments counted towards the next congestion-avoidance step
+ * @lsndtime: jiffies data was last sent (slow start after idle)
+ * @cwnd_stamp: jiffies the window last grew or was last fully used
+ * @cwnd_used: most segments in flight since @cwnd_stamp while not window
+ *	limited
+ * @max_packets_out: most segments in flight in the current window of data
+ * @cwnd_usage_seq: @snd_nxt when the current window of data started
  * @dupacks: duplicate ACKs in a row (RFC 5681 2)
  * @in_recovery: in fast recovery (RFC 6582) until @recover is acknowledged
  * @recover: highest sequence number sent when fast recovery began
@@ -153,9 +165,17 @@ struct xtcp_sock {
 	u8	retransmits;
 	u8	syn_retries;
 
+	const struct xtcp_cong_ops	*cong_ops;
+	u8	cong_setsockopt:1,
+		is_cwnd_limited:1;
 	u32	cwnd;
 	u32	ssthresh;
 	u32	cwnd_cnt;
+	u32	lsndtime;
+	u32	cwnd_stamp;
+	u32	cwnd_used;
+	u32	max_packets_out;
+	u32	cwnd_usage_seq;
 	u8	dupacks;
 	u8	in_recovery:1;
 	u32	recover;

@@ -25,6 +25,7 @@
 #include <asm/unaligned.h>
 
 #include "xtcp.h"
+#include "xtcp_cong.h"
 #include "xtcp_ehash.h"
 #include "xtcp_input.h"
 #include "xtcp_listen.h"
@@ -132,6 +133,7 @@ static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
 	}
 	xs->rto = xtcp_timer_rtt_sample(&xs->srtt_us, &xs->rttvar_us, sample_us,
 					jiffies_to_usecs(XTCP_RTO_MIN));
+	xtcp_cong_rtt_sample(sk, sample_us);
 }
 
 /*
@@ -173,23 +175,6 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 *sent_us)
 	return acked;
 }
 
-/* RFC 5681 3.1: slow start below ssthresh, then one segment per window. */
-static void xtcp_cong_avoid(struct xtcp_sock *xs, u32 acked)
-{
-	u32 segs = max(acked / max(xs->mss_cache, 1U), 1U);
-
-	if (xs->cwnd < xs->ssthresh) {
-		xs->cwnd = min3(xs->cwnd + segs, xs->ssthresh, XTCP_CWND_MAX);
-		return;
-	}
-	xs->cwnd_cnt += segs;
-	if (xs->cwnd_cnt >= xs->cwnd) {
-		xs->cwnd_cnt -= xs->cwnd;
-		if (xs->cwnd < XTCP_CWND_MAX)
-			xs->cwnd++;
-	}
-}
-
 /*
  * A duplicate ACK (RFC 5681 2). The third starts fast retransmit and fast
  * recovery (RFC 5681 3.2, RFC 6582 NewReno); further ones inflate the window
@@ -205,8 +190,9 @@ static void xtcp_dupack(struct sock *sk)
 	}
 	if (++xs->dupacks < 3)
 		return;
-	xs->ssthresh = max(xtcp_flight(xs) / max(xs->mss_cache, 1U) / 2, 2U);
-	xs->cwnd = xs->ssthresh + 3;
+	/* The socket's algorithm picks the threshold (Reno: half, CUBIC: 0.7). */
+	xtcp_cong_enter_recovery(sk);
+	xs->cwnd = min(xs->ssthresh + 3, XTCP_CWND_MAX);
 	xs->recover = xs->snd_max;
 	xs->in_recovery = 1;
 	xtcp_output_retransmit_head(sk);
@@ -222,6 +208,7 @@ static void xtcp_recovery_ack(struct sock *sk, u32 ack, u32 acked)
 		/* Full acknowledgment: deflate and leave recovery. */
 		xs->cwnd = xs->ssthresh;
 		xs->in_recovery = 0;
+		xtcp_cong_set_state(sk, TCP_CA_Open);
 		return;
 	}
 	/* Partial: the next hole is lost too; resend it at once. */
@@ -273,7 +260,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 		if (xs->in_recovery)
 			xtcp_recovery_ack(sk, ack, acked);
 		else
-			xtcp_cong_avoid(xs, acked);
+			xtcp_cong_on_ack(sk, acked);
 		xs->dupacks = 0;
 		/* With nothing in flight, a shut window needs the probe timer
 		 * (armed by xtcp_output_write_xmit()), not the RTO.
@@ -708,6 +695,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	xtcp_output_sync_mss(sk);
 	/* RFC 6298 5.7 as Linux applies it: lost SYNs shrink the first window. */
 	xs->cwnd = inet_csk(sk)->icsk_retransmits > 1 ? 1 : XTCP_INIT_CWND;
+	xtcp_cong_init(sk);
 	inet_csk(sk)->icsk_retransmits = 0;
 	xtcp_sock_established(sk);
 
@@ -743,6 +731,7 @@ static void xtcp_rcv_synrecv(struct sock *sk, struct sk_buff *skb)
 	xtcp_timer_clear_rto(sk);
 	xtcp_output_sync_mss(sk);
 	xs->cwnd = XTCP_INIT_CWND;
+	xtcp_cong_init(sk);
 	xtcp_sock_established(sk);
 	xtcp_rcv_synchronized(sk, skb);
 	return;

@@ -7,8 +7,10 @@
 
 extern struct kunit_suite xtcp_proto_test_suite;
 extern struct kunit_suite xtcp_sock_test_suite;
-extern struct kunit_suite xtcp_input_test_suite;
-extern struct kunit_suite xtcp_timer_test_suite;
+extern struct kunit_suite xtcp_options_test_suite;
+extern struct kunit_suite xtcp_seq_test_suite;
+extern struct kunit_suite xtcp_rto_test_suite;
+extern struct kunit_suite xtcp_cong_test_suite;
 extern struct kunit_suite xtcp_route_test_suite;
 extern struct kunit_suite xtcp_cookie_test_suite;
 

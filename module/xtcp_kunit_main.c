@@ -9,8 +9,9 @@
 #include "xtcp_kunit.h"
 
 kunit_test_suites(&xtcp_proto_test_suite, &xtcp_sock_test_suite,
-		  &xtcp_route_test_suite, &xtcp_input_test_suite,
-		  &xtcp_timer_test_suite, &xtcp_cookie_test_suite);
+		  &xtcp_route_test_suite, &xtcp_options_test_suite,
+		  &xtcp_seq_test_suite, &xtcp_rto_test_suite,
+		  &xtcp_cong_test_suite, &xtcp_cookie_test_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for xtcp");

@@ -23,6 +23,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "xtcp_cong.h"
 #include "xtcp_connect.h"
 #include "xtcp_output.h"
 #include "xtcp_pernet.h"
@@ -663,6 +664,7 @@ void xtcp_output_write_xmit(struct sock *sk)
 		cb->flags |= TCPHDR_ACK;
 		if (xtcp_seq_before(cb->seq, xs->snd_max))
 			cb->retransmitted = 1;
+		xtcp_cong_data_sent(sk);
 		if (xtcp_transmit_skb(sk, skb, true) == -ENOBUFS)
 			break;
 		xs->snd_nxt = cb->end_seq;
@@ -674,6 +676,7 @@ void xtcp_output_write_xmit(struct sock *sk)
 				NULL : skb->next;
 		sent = true;
 	}
+	xtcp_cong_validate(sk, sent);
 	/* What TCP_NAGLE_PUSH was set for has left. */
 	if (!xs->send_head ||
 	    !xtcp_seq_before(XTCP_SKB_CB(xs->send_head)->seq, xs->push_seq))
@@ -772,8 +775,16 @@ void xtcp_output_send_reset(struct sock *sk, gfp_t gfp)
 	xtcp_send_bare(sk, xtcp_sk(sk)->snd_nxt, TCPHDR_RST | TCPHDR_ACK, gfp);
 }
 
-/* Options of a reply, in Linux's order (see xtcp_options_write()). */
-static unsigned int xtcp_reply_options(const struct xtcp_reply *r, __be32 *ptr)
+/**
+ * xtcp_output_reply_options() - the options of a reply, in Linux's order
+ *	(see xtcp_options_write()): MSS, SACK-permitted + timestamps, NOP +
+ *	window scale
+ * @r: what the reply carries
+ * @ptr: where to write them, room for 40 bytes
+ *
+ * Return: the bytes written, a multiple of 4.
+ */
+unsigned int xtcp_output_reply_options(const struct xtcp_reply *r, __be32 *ptr)
 {
 	bool syn = r->flags & TCPHDR_SYN;
 	__be32 *start = ptr;
@@ -799,6 +810,7 @@ static unsigned int xtcp_reply_options(const struct xtcp_reply *r, __be32 *ptr)
 			       (TCPOLEN_WINDOW << 8) | r->wscale);
 	return (ptr - start) * 4;
 }
+XTCP_EXPORT_FOR_KUNIT(xtcp_output_reply_options);
 
 /*
  * The route of a reply, from the namespace's route cache. Ports stay out of
@@ -859,7 +871,7 @@ int xtcp_output_reply(struct net *net, const struct xtcp_reply *r)
 		return -ENOBUFS;
 	}
 	skb_reserve(skb, MAX_TCP_HEADER);
-	olen = xtcp_reply_options(r, opts);
+	olen = xtcp_output_reply_options(r, opts);
 	th = skb_push(skb, sizeof(*th) + olen);
 	skb_reset_transport_header(skb);
 	memset(th, 0, sizeof(*th));

@@ -76,6 +76,7 @@ void xtcp_output_init_window(struct sock *sk);
 void xtcp_output_initial_window(const struct net *net, int rcvbuf, u32 mss,
 				bool wscale_ok, u32 *wnd, u8 *wscale);
 int xtcp_output_reply(struct net *net, const struct xtcp_reply *r);
+unsigned int xtcp_output_reply_options(const struct xtcp_reply *r, __be32 *ptr);
 u32 xtcp_output_reply_advmss(struct net *net, __be32 saddr, __be32 daddr,
 			     __be16 sport, __be16 dport, const struct sock *lsk);
 void xtcp_output_reset_reply(struct net *net, const struct iphdr *iph,

@@ -11,6 +11,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "xtcp_cong.h"
 #include "xtcp_pernet.h"
 #include "xtcp_input.h"
 #include "xtcp_proc.h"
@@ -200,6 +201,12 @@ static struct ctl_table xtcp_net_sysctl_table[] = {
 		.mode		= 0644,
 		.proc_handler	= proc_dointvec_ms_jiffies,
 	},
+	{
+		.procname	= "congestion_control",
+		.maxlen		= TCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= xtcp_cong_sysctl,
+	},
 	{}
 };
 
@@ -213,6 +220,7 @@ static int xtcp_net_sysctl_init(struct net *net)
 	if (!table)
 		return -ENOMEM;
 	table[0].data = &xn->tw_timeout;
+	table[1].data = &xn->cong_default;
 	xn->sysctl = register_net_sysctl(net, "net/xtcp", table);
 	if (!xn->sysctl) {
 		kfree(table);
@@ -239,6 +247,9 @@ static int __net_init xtcp_net_init(struct net *net)
 	INIT_HLIST_HEAD(&xn->socks);
 	xn->nsocks = 0;
 	xn->tw_timeout = TCP_TIMEWAIT_LEN;
+	/* As native TCP: a new namespace starts with the initial one's choice. */
+	xn->cong_default = net_eq(net, &init_net) ? &xtcp_cong_cubic :
+			   xtcp_cong_default(&init_net);
 	xtcp_listen_init_table(&xn->listeners);
 	xtcp_port_table_init(&xn->ports);
 	xtcp_cookie_secret_init(&xn->cookie_secret);

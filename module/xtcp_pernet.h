@@ -16,6 +16,7 @@
 
 struct net;
 struct sock;
+struct xtcp_cong_ops;
 struct xtcp_route_cache;
 
 /* Counters of the passive open, shown in /proc/net/stat/xtcp. */
@@ -39,6 +40,8 @@ enum xtcp_stat {
  * @ehash: connected sockets by 4-tuple, for the receive path
  * @tw_timeout: TIME_WAIT length in jiffies (net.xtcp.tw_timeout_ms)
  * @sysctl: net.xtcp settings owned here
+ * @cong_default: congestion control of new sockets
+ *	(net.xtcp.congestion_control)
  * @listeners: listening sockets by port
  * @cookie_secret: keys of this namespace's SYN cookies
  * @ports: local ports held, for SO_REUSEADDR/SO_REUSEPORT sharing
@@ -53,6 +56,7 @@ struct xtcp_net {
 	struct xtcp_ehash	ehash;
 	int			tw_timeout;
 	struct ctl_table_header	*sysctl;
+	const struct xtcp_cong_ops *cong_default;
 	struct xtcp_lhash	listeners;
 	struct xtcp_cookie_secret cookie_secret;
 	struct xtcp_port_table	ports;

@@ -29,6 +29,7 @@
 #include <net/tcp_states.h>
 
 #include "xtcp.h"
+#include "xtcp_cong.h"
 #include "xtcp_connect.h"
 #include "xtcp_ehash.h"
 #include "xtcp_input.h"
@@ -132,6 +133,7 @@ static int xtcp_init_sock(struct sock *sk)
 	xs->rto = XTCP_RTO_INIT;
 	xs->cwnd = XTCP_INIT_CWND;
 	xs->ssthresh = U32_MAX;
+	xtcp_cong_assign(sk);
 	inet_csk(sk)->icsk_sync_mss = xtcp_sync_mss;
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_write_space = xtcp_write_space;
@@ -366,10 +368,11 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	xs->retransmits = 0;
 	xs->cwnd = XTCP_INIT_CWND;
 	xs->ssthresh = U32_MAX;
-	xs->cwnd_cnt = 0;
 	xs->dupacks = 0;
 	xs->in_recovery = 0;
 	xs->send_head = NULL;
+	xtcp_cong_openreq_child(sk);
+	xtcp_cong_init(sk);
 	xs->quickack = 1;
 	xs->ack_pending = 0;
 	xs->unacked_segs = 0;
@@ -722,6 +725,7 @@ static int xtcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)
 			goto out_err;
 	}
 	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	xtcp_cong_idle_check(sk);
 
 	while (msg_data_left(msg)) {
 		unsigned int goal = xtcp_size_goal(xs);

@@ -19,12 +19,10 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "xtcp_cong.h"
 #include "xtcp_output.h"
 #include "xtcp_sockopt.h"
 #include "xtcp_timer.h"
-
-/* The one congestion control xtcp has (RFC 5681, NewReno recovery). */
-#define XTCP_CA_NAME	"reno"
 
 /*
  * TCP_DEFER_ACCEPT is given in seconds but kept, as in Linux, as the number
@@ -149,10 +147,13 @@ static int xtcp_sockopt_window_clamp(struct sock *sk, int val)
 	return 0;
 }
 
-static int xtcp_sockopt_congestion(sockptr_t optval, unsigned int optlen)
+/* TCP_CONGESTION: "reno" or "cubic" (xtcp_cong.c), else ENOENT. */
+static int xtcp_sockopt_congestion(struct sock *sk, sockptr_t optval,
+				   unsigned int optlen)
 {
 	char name[TCP_CA_NAME_MAX];
 	long n;
+	int err;
 
 	if (optlen < 1)
 		return -EINVAL;
@@ -161,7 +162,10 @@ static int xtcp_sockopt_congestion(sockptr_t optval, unsigned int optlen)
 	if (n < 0)
 		return -EFAULT;
 	name[n] = 0;
-	return strcmp(name, XTCP_CA_NAME) ? -ENOENT : 0;
+	lock_sock(sk);
+	err = xtcp_cong_set(sk, name);
+	release_sock(sk);
+	return err;
 }
 
 /* A ULP needs a TCP socket: none is ever found for an xtcp socket. */
@@ -347,7 +351,7 @@ int xtcp_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
 	/* The options whose value is not an int. */
 	switch (optname) {
 	case TCP_CONGESTION:
-		return xtcp_sockopt_congestion(optval, optlen);
+		return xtcp_sockopt_congestion(sk, optval, optlen);
 	case TCP_ULP:
 		return xtcp_sockopt_ulp(optval, optlen);
 	case TCP_FASTOPEN_KEY:
@@ -466,7 +470,7 @@ static int xtcp_sockopt_reply(char __user *optval, int __user *optlen,
 static int xtcp_sockopt_get_buf(struct sock *sk, int optname, int len,
 				char __user *optval, int __user *optlen)
 {
-	char name[TCP_CA_NAME_MAX] = XTCP_CA_NAME;
+	char name[TCP_CA_NAME_MAX] = {};
 	struct tcp_info info;
 
 	switch (optname) {
@@ -475,9 +479,10 @@ static int xtcp_sockopt_get_buf(struct sock *sk, int optname, int len,
 		return xtcp_sockopt_reply(optval, optlen, &info,
 					  min_t(unsigned int, len, sizeof(info)));
 	case TCP_CONGESTION:
+		strscpy(name, READ_ONCE(xtcp_sk(sk)->cong_ops)->name, sizeof(name));
 		return xtcp_sockopt_reply(optval, optlen, name,
 					  min_t(unsigned int, len, sizeof(name)));
-	case TCP_CC_INFO:	/* Reno has no information of its own */
+	case TCP_CC_INFO:	/* neither Reno nor CUBIC has a get_info */
 	case TCP_ULP:		/* none attached */
 	case TCP_SAVED_SYN:	/* none saved */
 		return put_user(0, optlen) ? -EFAULT : 0;

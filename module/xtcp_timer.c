@@ -10,6 +10,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "xtcp_cong.h"
 #include "xtcp_output.h"
 #include "xtcp_sock.h"
 #include "xtcp_sockopt.h"
@@ -53,6 +54,18 @@ u32 xtcp_timer_rtt_sample(u32 *srtt_us, u32 *rttvar_us, u32 sample_us,
 		     XTCP_RTO_MAX);
 }
 XTCP_EXPORT_FOR_KUNIT(xtcp_timer_rtt_sample);
+
+/**
+ * xtcp_timer_backoff() - RFC 6298 5.5: the RTO after a timeout
+ * @rto: current RTO in jiffies
+ *
+ * Return: twice @rto, at most XTCP_RTO_MAX (120 s, as TCP_RTO_MAX).
+ */
+u32 xtcp_timer_backoff(u32 rto)
+{
+	return min_t(u64, (u64)rto << 1, XTCP_RTO_MAX);
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_timer_backoff);
 
 /**
  * xtcp_timer_reset_rto() - (re)arm the retransmission timer with the RTO
@@ -233,11 +246,7 @@ static void xtcp_retransmit_expired(struct sock *sk)
 	}
 
 	if (sk->sk_state != TCP_SYN_SENT) {
-		u32 flight_segs = xtcp_flight(xs) / max(xs->mss_cache, 1U);
-
-		xs->ssthresh = max(flight_segs / 2, 2U);
-		xs->cwnd = 1;
-		xs->cwnd_cnt = 0;
+		xtcp_cong_enter_loss(sk);
 		xs->dupacks = 0;
 		xs->in_recovery = 0;
 		/* Go back to the oldest segment; the receiver drops duplicates. */
@@ -256,7 +265,7 @@ static void xtcp_retransmit_expired(struct sock *sk)
 		if (xs->snd_nxt == xs->snd_una)	/* nothing fit: force the head out */
 			xtcp_output_retransmit_head(sk);
 	}
-	xs->rto = min_t(u32, xs->rto << 1, XTCP_RTO_MAX);
+	xs->rto = xtcp_timer_backoff(xs->rto);
 	xtcp_timer_reset_rto(sk);
 	xtcp_user_timeout_clamp(sk);
 }

@@ -26,5 +26,6 @@ void xtcp_timer_keepalive_init(struct sock *sk);
 void xtcp_timer_set_keepalive(struct sock *sk, int val);
 u32 xtcp_timer_rtt_sample(u32 *srtt_us, u32 *rttvar_us, u32 sample_us,
 			  u32 rto_min_us);
+u32 xtcp_timer_backoff(u32 rto);
 
 #endif /* _XTCP_TIMER_H */

@@ -388,7 +388,7 @@ TEST_F(opt, bad_args)
 	EXPECT_EQ(0, (int)len);
 }
 
-/* TCP_CONGESTION and TCP_INFO lengths; xtcp's algorithm is Reno. */
+/* TCP_CONGESTION and TCP_INFO lengths; the default algorithm is CUBIC. */
 TEST_F(opt, congestion_and_info_len)
 {
 	char name[32], info_buf[512] __attribute__((aligned(8)));
@@ -402,12 +402,10 @@ TEST_F(opt, congestion_and_info_len)
 	len = 3;
 	SAME_OK(getsockopt(FD, SOL_TCP, TCP_CONGESTION, name, &len));
 	EXPECT_EQ(3, (int)len);
-	if (variant->is_xtcp) {
-		memset(name, 'x', sizeof(name));
-		len = sizeof(name);
-		EXPECT_EQ(0, getsockopt(self->fd, SOL_TCP, TCP_CONGESTION, name, &len));
-		EXPECT_STREQ("reno", name);
-	}
+	memset(name, 'x', sizeof(name));
+	len = sizeof(name);
+	EXPECT_EQ(0, getsockopt(self->fd, SOL_TCP, TCP_CONGESTION, name, &len));
+	EXPECT_STREQ("cubic", name);
 	/* The kernel's struct is larger than the C library's. */
 	len = sizeof(info_buf);
 	EXPECT_EQ(0, getsockopt(self->ref, SOL_TCP, TCP_INFO, info_buf, &len));
@@ -579,6 +577,176 @@ TEST_F_TIMEOUT(opt, keepalive_timeout, 60)
 	}
 out:
 	close(afd);
+}
+
+/* The algorithm's name, or "errno N" when getsockopt() fails. */
+static const char *cc_name(int fd, char *buf, size_t size)
+{
+	socklen_t len = size;
+
+	memset(buf, 0, size);
+	if (getsockopt(fd, SOL_TCP, TCP_CONGESTION, buf, &len))
+		snprintf(buf, size, "errno %d", errno);
+	return buf;
+}
+
+/* Both sockets use the same algorithm, and it is @want. */
+#define SAME_CC(want) do {						\
+	char __x[16], __n[16];						\
+									\
+	EXPECT_STREQ(cc_name(self->ref, __n, sizeof(__n)),		\
+		     cc_name(self->fd, __x, sizeof(__x)));		\
+	EXPECT_STREQ(want, __x);					\
+} while (0)
+
+#define SET_CC(s) setsockopt(FD, SOL_TCP, TCP_CONGESTION, s, strlen(s))
+
+/* TCP_CONGESTION selects per socket, before and after connect. */
+TEST_F(opt, congestion_select)
+{
+	int afd;
+
+	REQUIRE_SOCKET();
+	SAME_CC("cubic");
+	SAME_OK(SET_CC("reno"));
+	SAME_CC("reno");
+	SAME_OK(SET_CC("cubic"));
+	SAME_CC("cubic");
+	SAME_OK(SET_CC("cubic"));	/* the same again */
+	/* Unknown: ENOENT, the choice stays. */
+	SAME_ERR(ENOENT, SET_CC("nosuch"));
+	SAME_ERR(ENOENT, SET_CC("Reno"));
+	SAME_ERR(ENOENT, SET_CC("renoreno"));
+	SAME_CC("cubic");
+	/* The name is what fits in optlen... */
+	SAME_OK(setsockopt(FD, SOL_TCP, TCP_CONGESTION, "renoXYZ", 4));
+	SAME_CC("reno");
+	/* ...up to its first NUL. */
+	SAME_OK(setsockopt(FD, SOL_TCP, TCP_CONGESTION, "cubic\0xyz", 9));
+	SAME_CC("cubic");
+
+	/* On a connection in progress. */
+	afd = connect_accept(_metadata, self->fd, self->lfd, &self->addr);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(0, setsockopt(self->fd, SOL_TCP, TCP_CONGESTION, "reno", 4));
+	EXPECT_EQ(0, setsockopt(self->ref, SOL_TCP, TCP_CONGESTION, "reno", 4));
+	SAME_CC("reno");
+	EXPECT_EQ(3, write(self->fd, "abc", 3));
+	close(afd);
+}
+
+#define NATIVE_CC_SYSCTL "/proc/sys/net/ipv4/tcp_congestion_control"
+#define XTCP_CC_SYSCTL "/proc/sys/net/xtcp/congestion_control"
+
+/* Write @val to a sysctl; 0 or the errno. */
+static int sysctl_set(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static void sysctl_get(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (!fgets(buf, size, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+/* A listener on 127.0.0.1 of @proto with algorithm @cc (NULL: default). */
+static int cc_listener(int proto, const char *cc, struct sockaddr_in *addr)
+{
+	socklen_t len = sizeof(*addr);
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (fd < 0)
+		return -1;
+	*addr = sin_of("127.0.0.1", 0);
+	if ((cc && setsockopt(fd, SOL_TCP, TCP_CONGESTION, cc, strlen(cc))) ||
+	    bind_in(fd, addr) || listen(fd, 4) ||
+	    getsockname(fd, (struct sockaddr *)addr, &len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Connect a native client to @lfd; the accepted socket's algorithm. */
+static const char *cc_child(int lfd, const struct sockaddr_in *addr,
+			    char *buf, size_t size)
+{
+	int c = socket(AF_INET, SOCK_STREAM, 0), a = -1;
+
+	snprintf(buf, size, "no connection");
+	if (c >= 0 && !connect_in(c, addr) && wait_for(lfd, POLLIN, 10000) > 0)
+		a = accept(lfd, NULL, NULL);
+	if (a >= 0) {
+		cc_name(a, buf, size);
+		close(a);
+	}
+	if (c >= 0)
+		close(c);
+	return buf;
+}
+
+/*
+ * The namespace's default (net.ipv4.tcp_congestion_control for native
+ * TCP, net.xtcp.congestion_control for xtcp): read, refused for an unknown
+ * name, used by sockets made after a change; accepted sockets take their
+ * listener's choice if it was set with TCP_CONGESTION, else the default of
+ * the moment (tcp_ca_openreq_child()).
+ */
+TEST_F(opt, congestion_default_and_children)
+{
+	const char *path = variant->is_xtcp ? XTCP_CC_SYSCTL : NATIVE_CC_SYSCTL;
+	struct sockaddr_in a_reno, a_cubic, a_dflt;
+	int l_reno, l_cubic, l_dflt, fd;
+	char buf[32];
+
+	REQUIRE_SOCKET();
+	sysctl_get(path, buf, sizeof(buf));
+	EXPECT_STREQ("cubic", buf);
+	EXPECT_EQ(ENOENT, sysctl_set(path, "nosuch"));
+	sysctl_get(path, buf, sizeof(buf));
+	EXPECT_STREQ("cubic", buf);
+
+	l_reno = cc_listener(self->proto, "reno", &a_reno);
+	l_cubic = cc_listener(self->proto, "cubic", &a_cubic);
+	l_dflt = cc_listener(self->proto, NULL, &a_dflt);
+	ASSERT_LE(0, l_reno);
+	ASSERT_LE(0, l_cubic);
+	ASSERT_LE(0, l_dflt);
+	EXPECT_STREQ("reno", cc_child(l_reno, &a_reno, buf, sizeof(buf)));
+	EXPECT_STREQ("cubic", cc_child(l_dflt, &a_dflt, buf, sizeof(buf)));
+
+	/* Only sockets made from now on, and children of l_dflt, change. */
+	ASSERT_EQ(0, sysctl_set(path, "reno"));
+	sysctl_get(path, buf, sizeof(buf));
+	EXPECT_STREQ("reno", buf);
+	EXPECT_STREQ("cubic", cc_name(self->fd, buf, sizeof(buf)));
+	EXPECT_STREQ("cubic", cc_name(l_dflt, buf, sizeof(buf)));
+	fd = socket(AF_INET, SOCK_STREAM, self->proto);
+	ASSERT_LE(0, fd);
+	EXPECT_STREQ("reno", cc_name(fd, buf, sizeof(buf)));
+	close(fd);
+	EXPECT_STREQ("reno", cc_child(l_dflt, &a_dflt, buf, sizeof(buf)));
+	EXPECT_STREQ("cubic", cc_child(l_cubic, &a_cubic, buf, sizeof(buf)));
+	EXPECT_STREQ("reno", cc_child(l_reno, &a_reno, buf, sizeof(buf)));
+	EXPECT_EQ(0, sysctl_set(path, "cubic"));
+	close(l_reno);
+	close(l_cubic);
+	close(l_dflt);
 }
 
 TEST_HARNESS_MAIN

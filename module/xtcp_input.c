@@ -161,6 +161,11 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 *sent_us)
 		sk_wmem_queued_add(sk, -skb->truesize);
 		consume_skb(skb);
 	}
+	/* A large segment partly acknowledged: resends start at the hole. */
+	skb = skb_peek(&sk->sk_write_queue);
+	if (skb && xtcp_seq_after(ack, XTCP_SKB_CB(skb)->seq) &&
+	    !(XTCP_SKB_CB(skb)->flags & TCPHDR_SYN))
+		xtcp_output_trim_head(sk, skb, ack - XTCP_SKB_CB(skb)->seq);
 	xs->snd_una = ack;
 	/* After going back on an RTO, the peer may ack what we resend anyway. */
 	if (xtcp_seq_before(xs->snd_nxt, ack)) {

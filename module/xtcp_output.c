@@ -195,14 +195,19 @@ static u16 xtcp_select_window(struct sock *sk)
 	return win >> xs->rcv_wscale;
 }
 
-/* Same software/hardware split as ip_finish_output2() meets in drivers. */
+/*
+ * Same software/hardware split as ip_finish_output2() meets in drivers. A
+ * GSO super-packet always leaves its checksum partial: the device or the
+ * software segmentation in validate_xmit_skb() completes it per segment.
+ */
 static void xtcp_checksum(struct sk_buff *skb, struct net_device *dev,
 			  __be32 saddr, __be32 daddr)
 {
 	struct tcphdr *th = tcp_hdr(skb);
 	unsigned int len = skb->len;
 
-	if (dev->features & (NETIF_F_IP_CSUM | NETIF_F_HW_CSUM)) {
+	if (skb_is_gso(skb) ||
+	    dev->features & (NETIF_F_IP_CSUM | NETIF_F_HW_CSUM)) {
 		th->check = ~tcp_v4_check(len, saddr, daddr, 0);
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = skb_transport_header(skb) - skb->head;
@@ -290,7 +295,8 @@ static int xtcp_output_ip_route(struct net *net, struct sock *sk,
 	iph->protocol = IPPROTO_TCP;
 	iph->saddr = ip->saddr;
 	iph->daddr = ip->daddr;
-	ip_select_ident(net, skb, sk);
+	/* Each segment GSO cuts from it takes the next ID, as native TCP. */
+	ip_select_ident_segs(net, skb, sk, skb_shinfo(skb)->gso_segs ? : 1);
 	ip_send_check(iph);
 
 	skb->protocol = htons(ETH_P_IP);
@@ -321,6 +327,31 @@ static int xtcp_output_ip(struct sock *sk, struct sk_buff *skb)
 	skb->priority = sk->sk_priority;
 	skb->mark = sk->sk_mark;
 	return xtcp_output_ip_route(sock_net(sk), sk, skb, rt, &ip);
+}
+
+/*
+ * A segment longer than the MSS goes as one GSO super-packet: the device
+ * (TSO) or dev_queue_xmit()'s software GSO cuts it into MSS-sized segments,
+ * each with a copy of our TCP header and options (so every one carries the
+ * timestamp), FIN and PSH only on the last. The fields live in the shared
+ * info a clone shares with its queued original; xtcp_transmit_skb() makes a
+ * private copy when an earlier clone may still be reading them.
+ */
+static void xtcp_output_set_gso(const struct sock *sk, struct sk_buff *skb,
+				unsigned int payload)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	u32 mss = xtcp_sk(sk)->mss_cache;
+
+	if (payload <= mss || !mss) {
+		shinfo->gso_size = 0;
+		shinfo->gso_segs = 0;
+		shinfo->gso_type = 0;
+		return;
+	}
+	shinfo->gso_size = mss;
+	shinfo->gso_segs = DIV_ROUND_UP(payload, mss);
+	shinfo->gso_type = SKB_GSO_TCPV4;
 }
 
 /*
@@ -371,6 +402,7 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	else
 		th->window = htons(xtcp_select_window(sk));
 	xtcp_options_write(sk, (__be32 *)(th + 1), flags, &sack);
+	xtcp_output_set_gso(sk, skb, skb->len - hdr_size);
 
 	if (flags & TCPHDR_ACK) {
 		/* Whatever we owed the peer goes with this segment. */
@@ -400,6 +432,8 @@ struct sk_buff *xtcp_output_alloc_skb(struct sock *sk, unsigned int size,
 		return NULL;
 	skb_reserve(skb, MAX_TCP_HEADER);
 	memset(skb->cb, 0, sizeof(skb->cb));
+	/* No checksum while copying in: xtcp_checksum() decides at transmit. */
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	return skb;
 }
 
@@ -491,23 +525,50 @@ void xtcp_output_sync_mss(struct sock *sk)
 }
 
 /*
- * Cut queued @skb after @len payload bytes into two segments, so that a
- * window or a (shrunken) MSS smaller than the segment can still be used.
- * Queued segments are linear; a clone of @skb still in flight keeps its own
- * length, and the bytes are only read.
+ * Give a queued segment its own head and shared info before editing its
+ * fragments: a clone still in a qdisc or driver shares them. The charge to
+ * sk_wmem_queued stays as it was (skb_unclone_keeptruesize(), which 6.1
+ * does not export).
+ */
+static int xtcp_unclone(struct sk_buff *skb)
+{
+	unsigned int truesize = skb->truesize;
+
+	if (!skb_cloned(skb))
+		return 0;
+	if (pskb_expand_head(skb, 0, 0, GFP_ATOMIC))
+		return -ENOBUFS;
+	skb->truesize = truesize;
+	return 0;
+}
+
+/*
+ * Cut queued @skb after @len payload bytes into two segments (tcp_fragment()),
+ * so that a window or a (shrunken) MSS smaller than the segment can still be
+ * used, or one lost MSS of a large segment resent. Payload in page frags
+ * moves to the new segment by reference. The split edits the shared info,
+ * so a clone of @skb still in flight first gets @skb's own copy of it.
  */
 static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
 	u32 rest = skb->len - len;
 	struct sk_buff *tail;
+	int nsize;
 
-	if (!len || len >= skb->len || skb_is_nonlinear(skb))
+	if (!len || len >= skb->len)
 		return -EINVAL;
-	tail = xtcp_output_alloc_skb(sk, rest, GFP_ATOMIC);
+	if (xtcp_unclone(skb))
+		return -ENOBUFS;
+	nsize = max_t(int, skb_headlen(skb) - (int)len, 0);
+	tail = xtcp_output_alloc_skb(sk, nsize, GFP_ATOMIC);
 	if (!tail)
 		return -ENOBUFS;
-	skb_put_data(tail, skb->data + len, rest);
+	sk_wmem_queued_add(sk, tail->truesize);
+	/* The moved bytes' charge moves with them. */
+	tail->truesize += rest;
+	skb->truesize -= rest;
+	skb_split(skb, tail, len);
 	tcb = XTCP_SKB_CB(tail);
 	tcb->seq = cb->seq + len;
 	tcb->end_seq = cb->end_seq;
@@ -517,9 +578,64 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	/* FIN and PSH belong to the last byte. */
 	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
 	cb->end_seq = cb->seq + len;
-	__skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, tail);
-	sk_wmem_queued_add(sk, tail->truesize);
+	return 0;
+}
+
+/**
+ * xtcp_output_trim_head() - drop acknowledged bytes from the front of a
+ *	queued segment (tcp_trim_head())
+ * @sk: socket, locked
+ * @skb: the oldest segment of the write queue, partly acknowledged
+ * @len: payload bytes acknowledged, less than @skb->len
+ *
+ * A large segment is acknowledged an MSS or two at a time; trimming it keeps
+ * a retransmission from starting at bytes the peer already has, and gives
+ * the memory of fragments wholly acknowledged back at once.
+ *
+ * Return: 0, or -ENOBUFS if the segment could not be made private.
+ */
+int xtcp_output_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct skb_shared_info *shinfo;
+	u32 eat, freed = 0;
+	int i, k = 0;
+
+	if (!len || len >= skb->len)
+		return 0;
+	if (xtcp_unclone(skb))
+		return -ENOBUFS;
+	eat = min_t(u32, len, skb_headlen(skb));
+	__skb_pull(skb, eat);
+	eat = len - eat;
+	shinfo = skb_shinfo(skb);
+	for (i = 0; i < shinfo->nr_frags; i++) {
+		skb_frag_t *frag = &shinfo->frags[i];
+		u32 size = skb_frag_size(frag);
+
+		if (size <= eat) {
+			/* Whole fragment acknowledged: release the page. */
+			skb_frag_unref(skb, i);
+			eat -= size;
+			freed += size;
+			continue;
+		}
+		shinfo->frags[k] = *frag;
+		if (eat) {
+			skb_frag_off_add(&shinfo->frags[k], eat);
+			skb_frag_size_sub(&shinfo->frags[k], eat);
+			freed += eat;
+			eat = 0;
+		}
+		k++;
+	}
+	shinfo->nr_frags = k;
+	skb->data_len -= freed;
+	skb->len -= freed;
+	/* Bytes in page frags were charged one for one (sendmsg). */
+	skb->truesize -= freed;
+	sk_wmem_queued_add(sk, -(int)freed);
+	XTCP_SKB_CB(skb)->seq += len;
 	return 0;
 }
 
@@ -564,7 +680,10 @@ int xtcp_output_retransmit_head(struct sock *sk)
 
 	if (!skb)
 		return 0;
-	/* The path MTU may have shrunk since it was queued. */
+	/*
+	 * One MSS: the hole at the head of a large segment, or the path MTU
+	 * shrank since it was queued.
+	 */
 	if (skb->len > xs->mss_cache)
 		xtcp_split(sk, skb, xs->mss_cache);
 	XTCP_SKB_CB(skb)->retransmitted = 1;
@@ -627,6 +746,7 @@ static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb)
 void xtcp_output_write_xmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = max(xs->mss_cache, 1U);
 	bool sent = false;
 	struct sk_buff *skb;
 
@@ -635,6 +755,7 @@ void xtcp_output_write_xmit(struct sock *sk)
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		u32 len = cb->end_seq - xs->snd_nxt;
+		u32 max_len;
 
 		/* Segments resent after an RTO may start below snd_nxt. */
 		if (xtcp_seq_before(cb->seq, xs->snd_nxt) &&
@@ -643,8 +764,13 @@ void xtcp_output_write_xmit(struct sock *sk)
 					NULL : skb->next;
 			continue;
 		}
-		if (skb->len > xs->mss_cache)
-			xtcp_split(sk, skb, xs->mss_cache);
+		/*
+		 * Without GSO one MSS per frame; with it as many as the
+		 * device takes (the MSS may have shrunk since sendmsg()).
+		 */
+		max_len = sk_can_gso(sk) ? sk->sk_gso_max_segs * mss : mss;
+		if (skb->len > max_len)
+			xtcp_split(sk, skb, max_len);
 		if (xtcp_nagle_hold(sk, skb))
 			break;
 		len = cb->end_seq - xs->snd_nxt;
@@ -652,6 +778,13 @@ void xtcp_output_write_xmit(struct sock *sk)
 		if (len > xtcp_send_window(xs) && skb->len) {
 			u32 wnd = xtcp_send_window(xs);
 
+			/*
+			 * Room for whole segments of a large one: send those
+			 * now, the rest when ACKs open the window (as
+			 * tcp_mss_split_point()).
+			 */
+			if (wnd >= mss && !xtcp_split(sk, skb, rounddown(wnd, mss)))
+				goto send;
 			/*
 			 * A window smaller than the segment, with nothing in
 			 * flight to open it further: use what there is
@@ -661,6 +794,7 @@ void xtcp_output_write_xmit(struct sock *sk)
 				break;
 			len = wnd;
 		}
+send:
 		cb->flags |= TCPHDR_ACK;
 		if (xtcp_seq_before(cb->seq, xs->snd_max))
 			cb->retransmitted = 1;
@@ -668,7 +802,8 @@ void xtcp_output_write_xmit(struct sock *sk)
 		if (xtcp_transmit_skb(sk, skb, true) == -ENOBUFS)
 			break;
 		xs->snd_nxt = cb->end_seq;
-		if (skb->len < xs->mss_cache)
+		/* Minshall: its last segment (or it) was short. */
+		if (skb->len % mss)
 			xs->snd_sml = cb->end_seq;
 		if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
 			xs->snd_max = xs->snd_nxt;

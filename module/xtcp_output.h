@@ -58,7 +58,7 @@ struct xtcp_reply {
 	kuid_t	uid;
 };
 
-/* Payload bytes one queued segment holds at most (linear skb of 16 KiB). */
+/* Payload bytes a linear queued segment holds at most (skb of 16 KiB). */
 #define XTCP_SKB_MAX_PAYLOAD	(SKB_WITH_OVERHEAD(16384) - MAX_TCP_HEADER)
 
 struct sk_buff *xtcp_output_alloc_skb(struct sock *sk, unsigned int size,
@@ -66,6 +66,7 @@ struct sk_buff *xtcp_output_alloc_skb(struct sock *sk, unsigned int size,
 void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb);
 int xtcp_output_send_syn(struct sock *sk);
 int xtcp_output_retransmit_head(struct sock *sk);
+int xtcp_output_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_output_write_xmit(struct sock *sk);
 void xtcp_output_send_ack(struct sock *sk);
 void xtcp_output_send_fin(struct sock *sk);

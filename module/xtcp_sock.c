@@ -137,6 +137,8 @@ static int xtcp_init_sock(struct sock *sk)
 	inet_csk(sk)->icsk_sync_mss = xtcp_sync_mss;
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_write_space = xtcp_write_space;
+	/* sk_setup_caps() offers GSO (and so SG) for this kind of segment. */
+	sk->sk_gso_type = SKB_GSO_TCPV4;
 	/* sock_wfree() must not call it for every transmitted clone. */
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 	sk->sk_sndbuf = READ_ONCE(net->ipv4.sysctl_tcp_wmem[1]);
@@ -702,10 +704,62 @@ static void xtcp_remove_empty_skb(struct sock *sk, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
-/* Payload per queued segment: the MSS, within one linear buffer. */
-static unsigned int xtcp_size_goal(const struct xtcp_sock *xs)
+/*
+ * Payload per queued segment, as tcp_xmit_size_goal(): with GSO as many whole
+ * segments as the device takes in one (sk_gso_max_size, sk_gso_max_segs),
+ * but no more than half the largest window the peer offered, so that a
+ * small window still sees two segments in flight; without GSO the MSS,
+ * within one linear buffer.
+ */
+static unsigned int xtcp_size_goal(const struct sock *sk)
 {
-	return min_t(unsigned int, xs->mss_cache, XTCP_SKB_MAX_PAYLOAD);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = max(xs->mss_cache, 1U);
+	u32 goal;
+
+	if (!sk_can_gso(sk))
+		return min_t(u32, mss, XTCP_SKB_MAX_PAYLOAD);
+	goal = sk->sk_gso_max_size;
+	if (xs->max_window > XTCP_DEFAULT_MSS)
+		goal = min(goal, xs->max_window / 2);
+	goal = min(goal / mss, (u32)sk->sk_gso_max_segs) * mss;
+	return max(goal, mss);
+}
+
+/*
+ * Copy up to @copy bytes into page fragments of @skb (tcp_sendmsg_locked()'s
+ * scatter-gather branch): the socket's page frag is filled and shared by
+ * consecutive segments, adjacent bytes extend the last fragment. Returns the
+ * bytes copied, 0 when @skb has no fragment slot left, or a negative errno.
+ */
+static int xtcp_sendmsg_frag(struct sock *sk, struct sk_buff *skb,
+			     struct msghdr *msg, int copy)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int err;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOMEM;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (!merge && i >= READ_ONCE(sysctl_max_skb_frags))
+		return 0;
+	copy = min_t(int, copy, pfrag->size - pfrag->offset);
+	if (!sk_wmem_schedule(sk, copy))
+		return -ENOMEM;
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		get_page(pfrag->page);
+	}
+	pfrag->offset += copy;
+	return copy;
 }
 
 static int xtcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)
@@ -728,9 +782,10 @@ static int xtcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)
 	xtcp_cong_idle_check(sk);
 
 	while (msg_data_left(msg)) {
-		unsigned int goal = xtcp_size_goal(xs);
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
-		size_t copy;
+		unsigned int goal = xtcp_size_goal(sk);
+		bool sg = sk->sk_route_caps & NETIF_F_SG;
+		int copy;
 
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
@@ -738,11 +793,14 @@ static int xtcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)
 		/* Fill the last segment if it has not left yet. */
 		/* The MSS may have grown since it was allocated: check room. */
 		if (!skb || !xs->send_head || skb->len >= goal ||
-		    !skb_tailroom(skb) ||
-		    (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN)) {
+		    (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN) ||
+		    (!skb_is_nonlinear(skb) && !skb_tailroom(skb) && !sg)) {
+new_segment:
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = xtcp_output_alloc_skb(sk, goal, sk->sk_allocation);
+			/* With scatter-gather the payload goes in page frags. */
+			skb = xtcp_output_alloc_skb(sk, sg ? 0 : goal,
+						    sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
 			XTCP_SKB_CB(skb)->seq = xs->write_seq;
@@ -751,11 +809,22 @@ static int xtcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)
 			xtcp_output_queue_skb(sk, skb);
 		}
 		copy = min_t(size_t, goal - skb->len, msg_data_left(msg));
-		copy = min_t(size_t, copy, skb_tailroom(skb));
-		if (copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter) != copy) {
-			__skb_trim(skb, skb->len - copy);
+		if (!skb_is_nonlinear(skb) && skb_tailroom(skb)) {
+			/* Linear room first: no device, or the head has space. */
+			copy = min_t(int, copy, skb_tailroom(skb));
+			err = skb_add_data_nocache(sk, skb, &msg->msg_iter, copy);
+		} else if (sg) {
+			copy = xtcp_sendmsg_frag(sk, skb, msg, copy);
+			if (!copy)
+				goto new_segment;	/* no fragment slot left */
+			err = copy < 0 ? copy : 0;
+		} else {
+			goto new_segment;
+		}
+		if (err) {
 			xtcp_remove_empty_skb(sk, skb);
-			err = -EFAULT;
+			if (err == -ENOMEM)
+				goto wait_for_space;
 			goto out_err;
 		}
 		XTCP_SKB_CB(skb)->end_seq += copy;

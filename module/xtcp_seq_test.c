@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite xtcp_seq: sequence-space comparisons, modulo 2^32
- * (RFC 9293 3.4), as Linux's before()/after()/between().
+ * (RFC 9293 3.4), as Linux's before()/after()/between(), and the PAWS
+ * test on timestamps (RFC 7323 5).
  */
 #include <net/tcp.h>
 #include <kunit/test.h>

@@ -11,5 +11,6 @@ extern struct kunit_suite xtcp_input_test_suite;
 extern struct kunit_suite xtcp_timer_test_suite;
 extern struct kunit_suite xtcp_route_test_suite;
 extern struct kunit_suite xtcp_cookie_test_suite;
+extern struct kunit_suite xtcp_ofo_test_suite;
 
 #endif /* _XTCP_KUNIT_H */

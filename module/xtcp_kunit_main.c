@@ -10,7 +10,8 @@
 
 kunit_test_suites(&xtcp_proto_test_suite, &xtcp_sock_test_suite,
 		  &xtcp_route_test_suite, &xtcp_input_test_suite,
-		  &xtcp_timer_test_suite, &xtcp_cookie_test_suite);
+		  &xtcp_timer_test_suite, &xtcp_cookie_test_suite,
+		  &xtcp_ofo_test_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for xtcp");

@@ -56,62 +56,17 @@ struct xtcp_sack_blocks {
 	u32	start[4];
 	u32	end[4];
 	int	n;
-	bool	recent;
 };
 
-static void xtcp_sack_add(struct xtcp_sack_blocks *b, u32 start, u32 end,
-			  u32 recent, int max)
-{
-	if (xtcp_seq_between(start, recent, end - 1)) {
-		b->start[0] = start;
-		b->end[0] = end;
-		b->recent = true;
-	} else if (b->n < max) {
-		b->start[b->n] = start;
-		b->end[b->n] = end;
-		b->n++;
-	}
-}
-
-/*
- * RFC 2018 4: the block with the most recently received segment first, then
- * the others; as many as fit beside the timestamp option (3) or not (4).
- */
+/* As many blocks as fit beside the timestamp option (3) or not (4). */
 static void xtcp_sack_fill(const struct sock *sk, struct xtcp_sack_blocks *b)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
-	int max = xs->tstamp_ok ? 3 : 4;
-	u32 start = 0, end = 0;
-	struct sk_buff *skb;
-	bool open = false;
 
 	b->n = 0;
-	b->recent = false;
-	if (!xs->sack_ok || skb_queue_empty(&xs->out_of_order))
-		return;
-	/* Slot 0 is kept for the most recent block. */
-	b->n = 1;
-	skb_queue_walk(&xs->out_of_order, skb) {
-		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-		if (open && !xtcp_seq_after(cb->seq, end)) {
-			if (xtcp_seq_after(cb->end_seq, end))
-				end = cb->end_seq;
-			continue;
-		}
-		if (open)
-			xtcp_sack_add(b, start, end, xs->ofo_last_seq, max);
-		start = cb->seq;
-		end = cb->end_seq;
-		open = true;
-	}
-	xtcp_sack_add(b, start, end, xs->ofo_last_seq, max);
-	if (!b->recent) {
-		/* The recent segment's block is gone: close the gap. */
-		memmove(&b->start[0], &b->start[1], (b->n - 1) * sizeof(u32));
-		memmove(&b->end[0], &b->end[1], (b->n - 1) * sizeof(u32));
-		b->n--;
-	}
+	if (xs->sack_ok)
+		b->n = xtcp_ofo_sack_blocks(&xs->ofo, b->start, b->end,
+					    xs->tstamp_ok ? 3 : 4);
 }
 
 /* Option space of a segment: Linux's order and padding (tcp_options_write). */

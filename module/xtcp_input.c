@@ -861,10 +861,13 @@ static unsigned int xtcp_input_hook(void *priv, struct sk_buff *skb,
 		goto discard;
 	__skb_pull(skb, ihl);
 	skb_reset_transport_header(skb);
-	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
+	    (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb))) {
+		/* Counted as tcp_v4_rcv() does, where nstat looks. */
+		TCP_INC_STATS(net, TCP_MIB_CSUMERRORS);
+		TCP_INC_STATS(net, TCP_MIB_INERRS);
 		goto discard;
-	if (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb))
-		goto discard;
+	}
 	th = tcp_hdr(skb);
 	iph = ip_hdr(skb);
 	nf_reset_ct(skb);

@@ -377,8 +377,7 @@ void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb)
 
 /**
  * xtcp_output_initial_window() - our first window and its scale
- * @net: namespace (for tcp_rmem)
- * @rcvbuf: receive buffer of the socket (or listener)
+ * @sk: the connecting socket, or the listener of a request
  * @mss: MSS we announce
  * @wscale_ok: whether window scaling will be used
  * @wnd: the window to offer in the SYN or SYN-ACK
@@ -386,20 +385,30 @@ void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb)
  *
  * Mirrors tcp_select_initial_window(): offer half the receive buffer rounded
  * to the MSS and capped to 64 KiB, and a shift large enough for the most the
- * buffer may grow to (tcp_rmem[2]).
+ * buffer may grow to (tcp_rmem[2], rmem_max), but no larger than the window
+ * clamp: TCP_WINDOW_CLAMP, and a receive buffer fixed by SO_RCVBUF, which
+ * cannot grow (tcp_connect_init(), tcp_openreq_init_rwin()).
  */
-void xtcp_output_initial_window(const struct net *net, int rcvbuf, u32 mss,
+void xtcp_output_initial_window(const struct sock *sk, u32 mss,
 				bool wscale_ok, u32 *wnd, u8 *wscale)
 {
-	u32 space = rcvbuf / 2;
+	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	u32 clamp = xtcp_sk(sk)->window_clamp;
 
+	if ((sk->sk_userlocks & SOCK_RCVBUF_LOCK) && (!clamp || clamp > space))
+		clamp = space;
+	if (!clamp)
+		clamp = U16_MAX << XTCP_MAX_WSCALE;
+	space = min(space, clamp);
 	if (space > mss)
 		space = rounddown(space, mss);
 	*wnd = min_t(u32, space, U16_MAX);
 	*wscale = 0;
 	if (wscale_ok) {
-		space = max_t(u32, space, READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]));
+		space = max_t(u32, space,
+			      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
 		space = max_t(u32, space, READ_ONCE(sysctl_rmem_max));
+		space = min(space, clamp);
 		*wscale = clamp_t(int, ilog2(space) - 15, 0, XTCP_MAX_WSCALE);
 	}
 }
@@ -413,8 +422,7 @@ void xtcp_output_init_window(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u8 wscale;
 
-	xtcp_output_initial_window(sock_net(sk), READ_ONCE(sk->sk_rcvbuf),
-				   xs->adv_mss, xs->wscale_ok, &xs->rcv_wnd,
+	xtcp_output_initial_window(sk, xs->adv_mss, xs->wscale_ok, &xs->rcv_wnd,
 				   &wscale);
 	xs->rcv_wscale = wscale;
 }

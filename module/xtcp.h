@@ -12,6 +12,8 @@
 #include <net/tcp_states.h>
 #include <uapi/linux/xtcp.h>
 
+#include "xtcp_ofo.h"
+
 /*
  * Functions the KUnit module (xtcp_kunit.ko) calls are exported into a
  * namespace of their own, and only when the kernel has KUnit at all, so the
@@ -96,9 +98,7 @@ struct xtcp_port;
  * @in_recovery: in fast recovery (RFC 6582) until @recover is acknowledged
  * @recover: highest sequence number sent when fast recovery began
  * @send_head: first segment of the write queue not sent yet, or NULL
- * @out_of_order: segments above @rcv_nxt, sorted by sequence number
- * @ofo_last_seq: start of the segment last put in @out_of_order: its block
- *	goes first in our SACK option (RFC 2018 4)
+ * @ofo: segments above @rcv_nxt, by sequence number
  * @syn_retries: SYN retransmissions before connect() fails (TCP_SYNCNT)
  * @synq_overflow: listener: jiffies when its SYN queue last overflowed (SYN
  *	cookies are checked for a while after), 0 if never
@@ -181,8 +181,7 @@ struct xtcp_sock {
 	u32	recover;
 
 	struct sk_buff		*send_head;
-	struct sk_buff_head	out_of_order;
-	u32			ofo_last_seq;
+	struct xtcp_ofo		ofo;
 	unsigned long		synq_overflow;
 
 	u8	nonagle;

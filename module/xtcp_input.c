@@ -29,6 +29,7 @@
 #include "xtcp_ehash.h"
 #include "xtcp_input.h"
 #include "xtcp_listen.h"
+#include "xtcp_ofo.h"
 #include "xtcp_output.h"
 #include "xtcp_pernet.h"
 #include "xtcp_reqsk.h"
@@ -324,7 +325,7 @@ static void xtcp_fin(struct sock *sk)
 		break;
 	case TCP_FIN_WAIT2:
 		/* tcp_fin(): acknowledge the FIN, then hand over to TIME_WAIT. */
-		skb_queue_purge(&xs->out_of_order);
+		xtcp_ofo_purge(&xs->ofo);
 		xtcp_ack_now(sk);
 		xtcp_sock_time_wait(sk);
 		if (!sock_flag(sk, SOCK_DEAD))
@@ -332,7 +333,7 @@ static void xtcp_fin(struct sock *sk)
 		return;
 	}
 	/* Nothing can follow a FIN. */
-	skb_queue_purge(&xs->out_of_order);
+	xtcp_ofo_purge(&xs->ofo);
 	xs->quickack = 1;
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);
@@ -380,19 +381,14 @@ static bool xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 }
 
 /* Move segments the gap was waiting for from the out-of-order queue. */
-static bool xtcp_ofo_drain(struct sock *sk)
+static bool xtcp_drain_ofo(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 	bool data = false;
 
-	while ((skb = skb_peek(&xs->out_of_order))) {
-		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-		if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
-			break;
-		__skb_unlink(skb, &xs->out_of_order);
-		if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
+	while ((skb = xtcp_ofo_pop(&xs->ofo, xs->rcv_nxt))) {
+		if (!xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->rcv_nxt)) {
 			kfree_skb(skb);		/* wholly duplicate */
 			continue;
 		}
@@ -401,39 +397,13 @@ static bool xtcp_ofo_drain(struct sock *sk)
 	return data;
 }
 
-/* Keep a segment that arrived ahead of a gap, sorted by sequence. */
-static void xtcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct sk_buff *pos;
-
-	xs->ofo_last_seq = cb->seq;
-	skb_queue_reverse_walk(&xs->out_of_order, pos) {
-		struct xtcp_skb_cb *pcb = XTCP_SKB_CB(pos);
-
-		if (!xtcp_seq_after(pcb->seq, cb->seq)) {
-			if (!xtcp_seq_before(pcb->end_seq, cb->end_seq)) {
-				kfree_skb(skb);		/* already have it all */
-				return;
-			}
-			skb_dst_drop(skb);
-			skb_set_owner_r(skb, sk);
-			__skb_queue_after(&xs->out_of_order, pos, skb);
-			return;
-		}
-	}
-	skb_dst_drop(skb);
-	skb_set_owner_r(skb, sk);
-	__skb_queue_head(&xs->out_of_order, skb);
-}
-
 /* RFC 9293 3.10.7.4, seventh and eighth checks: segment text and FIN. */
 static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool data = false;
+	int rcvbuf, over;
 
 	if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
 		/* A duplicate: our ACK was probably lost. */
@@ -444,20 +414,24 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 	/*
 	 * The peer must respect our window; memory is what really bounds it.
-	 * Segments ahead of a gap give way first (tcp_prune_ofo_queue()): the
-	 * one that fills the gap must always get in, or nothing ever drains.
+	 * Segments ahead of a gap give way first, from the highest sequence
+	 * (tcp_prune_ofo_queue()): the one that fills the gap must always get
+	 * in, or nothing ever drains.
 	 */
-	if (skb->len &&
-	    atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf)) {
-		skb_queue_purge(&xs->out_of_order);
-		if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+	rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	over = atomic_read(&sk->sk_rmem_alloc) - rcvbuf;
+	if (skb->len && over > 0) {
+		xtcp_ofo_prune(&xs->ofo, max(over, rcvbuf >> 3));
+		if (xtcp_seq_after(cb->seq, xs->rcv_nxt) &&
+		    atomic_read(&sk->sk_rmem_alloc) > rcvbuf) {
 			kfree_skb(skb);
 			xs->ack_pending = 1;
 			return;
 		}
 	}
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
-		xtcp_ofo_queue(sk, skb);
+		skb_dst_drop(skb);
+		xtcp_ofo_insert(&xs->ofo, skb, sk);
 		/* Tell the sender about the gap at once (RFC 5681 4.2). */
 		xs->quickack = 1;
 		xs->ack_pending = 1;
@@ -466,8 +440,8 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (skb->len >= xs->adv_mss - TCPOLEN_TSTAMP_ALIGNED)
 		xs->unacked_segs++;
 	data = xtcp_queue_rcv(sk, skb);
-	if (!skb_queue_empty(&xs->out_of_order)) {
-		data |= xtcp_ofo_drain(sk);
+	if (!xtcp_ofo_empty(&xs->ofo)) {
+		data |= xtcp_drain_ofo(sk);
 		xs->quickack = 1;	/* the gap just closed */
 	}
 	xs->ack_pending = 1;
@@ -483,7 +457,7 @@ static void xtcp_ack_decide(struct sock *sk)
 	if (!xs->ack_pending)
 		return;
 	if (xs->quickack || xs->unacked_segs >= 2 ||
-	    !skb_queue_empty(&xs->out_of_order) ||
+	    !xtcp_ofo_empty(&xs->ofo) ||
 	    (1 << sk->sk_state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING)) {
 		xs->quickack = 0;
 		xtcp_output_send_ack(sk);
@@ -937,10 +911,13 @@ static unsigned int xtcp_input_hook(void *priv, struct sk_buff *skb,
 		goto discard;
 	__skb_pull(skb, ihl);
 	skb_reset_transport_header(skb);
-	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
+	    (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb))) {
+		/* Counted as tcp_v4_rcv() does, where nstat looks. */
+		TCP_INC_STATS(net, TCP_MIB_CSUMERRORS);
+		TCP_INC_STATS(net, TCP_MIB_INERRS);
 		goto discard;
-	if (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb))
-		goto discard;
+	}
 	th = tcp_hdr(skb);
 	iph = ip_hdr(skb);
 	nf_reset_ct(skb);

@@ -57,62 +57,17 @@ struct xtcp_sack_blocks {
 	u32	start[4];
 	u32	end[4];
 	int	n;
-	bool	recent;
 };
 
-static void xtcp_sack_add(struct xtcp_sack_blocks *b, u32 start, u32 end,
-			  u32 recent, int max)
-{
-	if (xtcp_seq_between(start, recent, end - 1)) {
-		b->start[0] = start;
-		b->end[0] = end;
-		b->recent = true;
-	} else if (b->n < max) {
-		b->start[b->n] = start;
-		b->end[b->n] = end;
-		b->n++;
-	}
-}
-
-/*
- * RFC 2018 4: the block with the most recently received segment first, then
- * the others; as many as fit beside the timestamp option (3) or not (4).
- */
+/* As many blocks as fit beside the timestamp option (3) or not (4). */
 static void xtcp_sack_fill(const struct sock *sk, struct xtcp_sack_blocks *b)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
-	int max = xs->tstamp_ok ? 3 : 4;
-	u32 start = 0, end = 0;
-	struct sk_buff *skb;
-	bool open = false;
 
 	b->n = 0;
-	b->recent = false;
-	if (!xs->sack_ok || skb_queue_empty(&xs->out_of_order))
-		return;
-	/* Slot 0 is kept for the most recent block. */
-	b->n = 1;
-	skb_queue_walk(&xs->out_of_order, skb) {
-		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-		if (open && !xtcp_seq_after(cb->seq, end)) {
-			if (xtcp_seq_after(cb->end_seq, end))
-				end = cb->end_seq;
-			continue;
-		}
-		if (open)
-			xtcp_sack_add(b, start, end, xs->ofo_last_seq, max);
-		start = cb->seq;
-		end = cb->end_seq;
-		open = true;
-	}
-	xtcp_sack_add(b, start, end, xs->ofo_last_seq, max);
-	if (!b->recent) {
-		/* The recent segment's block is gone: close the gap. */
-		memmove(&b->start[0], &b->start[1], (b->n - 1) * sizeof(u32));
-		memmove(&b->end[0], &b->end[1], (b->n - 1) * sizeof(u32));
-		b->n--;
-	}
+	if (xs->sack_ok)
+		b->n = xtcp_ofo_sack_blocks(&xs->ofo, b->start, b->end,
+					    xs->tstamp_ok ? 3 : 4);
 }
 
 /* Option space of a segment: Linux's order and padding (tcp_options_write). */
@@ -457,8 +412,7 @@ void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb)
 
 /**
  * xtcp_output_initial_window() - our first window and its scale
- * @net: namespace (for tcp_rmem)
- * @rcvbuf: receive buffer of the socket (or listener)
+ * @sk: the connecting socket, or the listener of a request
  * @mss: MSS we announce
  * @wscale_ok: whether window scaling will be used
  * @wnd: the window to offer in the SYN or SYN-ACK
@@ -466,20 +420,30 @@ void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb)
  *
  * Mirrors tcp_select_initial_window(): offer half the receive buffer rounded
  * to the MSS and capped to 64 KiB, and a shift large enough for the most the
- * buffer may grow to (tcp_rmem[2]).
+ * buffer may grow to (tcp_rmem[2], rmem_max), but no larger than the window
+ * clamp: TCP_WINDOW_CLAMP, and a receive buffer fixed by SO_RCVBUF, which
+ * cannot grow (tcp_connect_init(), tcp_openreq_init_rwin()).
  */
-void xtcp_output_initial_window(const struct net *net, int rcvbuf, u32 mss,
+void xtcp_output_initial_window(const struct sock *sk, u32 mss,
 				bool wscale_ok, u32 *wnd, u8 *wscale)
 {
-	u32 space = rcvbuf / 2;
+	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	u32 clamp = xtcp_sk(sk)->window_clamp;
 
+	if ((sk->sk_userlocks & SOCK_RCVBUF_LOCK) && (!clamp || clamp > space))
+		clamp = space;
+	if (!clamp)
+		clamp = U16_MAX << XTCP_MAX_WSCALE;
+	space = min(space, clamp);
 	if (space > mss)
 		space = rounddown(space, mss);
 	*wnd = min_t(u32, space, U16_MAX);
 	*wscale = 0;
 	if (wscale_ok) {
-		space = max_t(u32, space, READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]));
+		space = max_t(u32, space,
+			      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
 		space = max_t(u32, space, READ_ONCE(sysctl_rmem_max));
+		space = min(space, clamp);
 		*wscale = clamp_t(int, ilog2(space) - 15, 0, XTCP_MAX_WSCALE);
 	}
 }
@@ -493,8 +457,7 @@ void xtcp_output_init_window(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u8 wscale;
 
-	xtcp_output_initial_window(sock_net(sk), READ_ONCE(sk->sk_rcvbuf),
-				   xs->adv_mss, xs->wscale_ok, &xs->rcv_wnd,
+	xtcp_output_initial_window(sk, xs->adv_mss, xs->wscale_ok, &xs->rcv_wnd,
 				   &wscale);
 	xs->rcv_wscale = wscale;
 }

@@ -74,7 +74,7 @@ void xtcp_output_send_reset(struct sock *sk, gfp_t gfp);
 void xtcp_output_send_reset_to(struct sock *sk, u32 seq);
 void xtcp_output_send_probe(struct sock *sk);
 void xtcp_output_init_window(struct sock *sk);
-void xtcp_output_initial_window(const struct net *net, int rcvbuf, u32 mss,
+void xtcp_output_initial_window(const struct sock *sk, u32 mss,
 				bool wscale_ok, u32 *wnd, u8 *wscale);
 int xtcp_output_reply(struct net *net, const struct xtcp_reply *r);
 unsigned int xtcp_output_reply_options(const struct xtcp_reply *r, __be32 *ptr);

@@ -198,8 +198,8 @@ static void xtcp_reqsk_init(struct request_sock *req, struct sock *lsk,
 	if (user_mss && user_mss < advmss)
 		advmss = user_mss;
 	xreq->adv_mss = advmss;
-	xtcp_output_initial_window(net, READ_ONCE(lsk->sk_rcvbuf), advmss,
-				   ireq->wscale_ok, &xreq->rcv_wnd, &wscale);
+	xtcp_output_initial_window(lsk, advmss, ireq->wscale_ok, &xreq->rcv_wnd,
+				   &wscale);
 	ireq->rcv_wscale = wscale;
 	req->rsk_rcv_wnd = xreq->rcv_wnd;
 }

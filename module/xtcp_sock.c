@@ -127,7 +127,7 @@ static int xtcp_init_sock(struct sock *sk)
 	struct net *net = sock_net(sk);
 
 	INIT_HLIST_NODE(&xs->table_node);
-	skb_queue_head_init(&xs->out_of_order);
+	xtcp_ofo_init(&xs->ofo);
 	xtcp_timer_init(sk);
 	xs->mss_cache = XTCP_DEFAULT_MSS;
 	xs->rto = XTCP_RTO_INIT;
@@ -162,7 +162,7 @@ static void xtcp_purge_write_queue(struct sock *sk)
 static void xtcp_purge_queues(struct sock *sk)
 {
 	xtcp_purge_write_queue(sk);
-	skb_queue_purge(&xtcp_sk(sk)->out_of_order);
+	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	skb_queue_purge(&sk->sk_receive_queue);
 }
 
@@ -324,7 +324,7 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	inet = inet_sk(sk);
 	/* What the copy took from the listener but must be the child's own. */
 	INIT_HLIST_NODE(&xs->table_node);
-	skb_queue_head_init(&xs->out_of_order);
+	xtcp_ofo_init(&xs->ofo);
 	xtcp_timer_init(sk);
 	xs->port = xtcp_port_get(xtcp_sk(lsk)->port);
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
@@ -425,7 +425,7 @@ void xtcp_sock_reset(struct sock *sk)
 	smp_wmb();
 	/* As tcp_reset(): what arrived in order can still be read. */
 	xtcp_purge_write_queue(sk);
-	skb_queue_purge(&xtcp_sk(sk)->out_of_order);
+	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	xtcp_sock_done(sk);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk_error_report(sk);

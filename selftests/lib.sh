@@ -98,7 +98,35 @@ setup_ns() {
 	done
 }
 
+# veth_pair NSA NSB: xv0 (198.51.100.1/24) in NSA cabled to xv1
+# (198.51.100.2/24) in NSB, both up.
+veth_pair() {
+	ip link add xv0 netns "$1" type veth peer name xv1 netns "$2" &&
+	ip -n "$1" addr add 198.51.100.1/24 dev xv0 &&
+	ip -n "$2" addr add 198.51.100.2/24 dev xv1 &&
+	ip -n "$1" link set xv0 up && ip -n "$2" link set xv1 up
+}
+
+# nic_pair NSA NSB: the test VM's NICs, cabled to each other, in two
+# namespaces: nic-e1000 (192.0.2.1/24) in NSA, nic-virtio (192.0.2.2/24) in
+# NSB. They go back to the first namespace when those are deleted.
+nic_pair() {
+	[ -e /sys/class/net/nic-e1000 ] && [ -e /sys/class/net/nic-virtio ] &&
+	ip link set nic-e1000 netns "$1" && ip link set nic-virtio netns "$2" &&
+	ip -n "$1" addr add 192.0.2.1/24 dev nic-e1000 &&
+	ip -n "$2" addr add 192.0.2.2/24 dev nic-virtio &&
+	ip -n "$1" link set nic-e1000 up && ip -n "$2" link set nic-virtio up
+}
+
 xtcp_loaded() { [ -d /sys/module/xtcp ]; }
+
+# xtcp_debug_kernel: true on the debug kernel (KASAN, lockdep: about 3x
+# slower under TCG), where tests scale their sizes down.
+xtcp_debug_kernel() {
+	zgrep -qE '^CONFIG_(KASAN|PROVE_LOCKING)=y' /proc/config.gz 2>/dev/null && return 0
+	case $(uname -r) in *-*) return 1 ;; esac	# Debian's: 6.1.0-N-amd64
+	return 0
+}
 
 # xtcp_load [PARAM=VALUE...]: insert xtcp.ko from XTCP_MODULE_DIR.
 xtcp_load() { insmod "$XTCP_MODULE_DIR/xtcp.ko" "$@"; }
@@ -160,4 +188,75 @@ release_socket() {
 	kill "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 	return 0
+}
+
+# wait_ready FILE PID: until the process PID wrote FILE, or died (10 s at
+# most).
+wait_ready() {
+	for _ in $(seq 100); do
+		[ -s "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# Transfers between tcp_xfer.py servers and a client process that stay up
+# for many connections, so that a test with many cases starts no process
+# per transfer (a Python start costs seconds under TCG).
+xfer_dir=
+
+xfer_mkdir() {
+	[ -n "$xfer_dir" ] && return
+	xfer_dir=$(mktemp -d)
+	on_exit rm -rf "$xfer_dir"
+}
+
+# xfer_servers NS PORT [ARG...]: tcp_xfer.py servers in NS on every address,
+# native TCP on PORT and xtcp on PORT+1, ARGs passed to both.
+xfer_servers() {
+	local ns=$1 port=$2 p proto
+	shift 2
+	xfer_mkdir
+	for p in "$port" $((port + 1)); do
+		proto=0
+		[ "$p" = "$port" ] || proto=$(xtcp_protocol)
+		ip netns exec "$ns" python3 "$XTCP_SELFTESTS/tcp_xfer.py" server \
+			0.0.0.0 "$p" --proto "$proto" --count 0 --timeout 60 \
+			--ready "$xfer_dir/$p.ready" "$@" >"$xfer_dir/$p.out" &
+		wait_ready "$xfer_dir/$p.ready" $! || return 1
+	done
+}
+
+# xfer_client NS: the client process, in NS, that xfer() feeds.
+xfer_client() {
+	xfer_mkdir
+	mkfifo "$xfer_dir/cin" "$xfer_dir/cout" || return 1
+	ip netns exec "$1" python3 "$XTCP_SELFTESTS/tcp_xfer.py" clients \
+		--timeout 60 <"$xfer_dir/cin" >"$xfer_dir/cout" &
+	exec {xfer_cin}>"$xfer_dir/cin" {xfer_cout}<"$xfer_dir/cout"
+	on_exit "exec $xfer_cin>&- $xfer_cout<&-"
+}
+
+# xfer ADDR PORT CPROTO BYTES [SNDBUF]: the xfer_client() sends BYTES with a
+# socket of protocol CPROTO to the xfer_servers() server at ADDR:PORT.
+# Passes when both ends saw the same bytes.
+# Only shell builtins run when all goes well: starting a program from the
+# 9p root under TCG costs more than moving a MiB.
+xfer() {
+	local addr=$1 port=$2 cproto=$3 bytes=$4 out got= sent n i t0=$SECONDS
+	local lines=()
+	out=$xfer_dir/$port.out
+	mapfile -t lines <"$out"
+	n=$((${#lines[@]} + 1))
+	echo "$cproto $addr $port $bytes $5" >&"$xfer_cin"
+	read -r -t 100 got <&"$xfer_cout"
+	for ((i = 0; i < 300; i++)); do
+		mapfile -t lines <"$out"
+		[ "${#lines[@]}" -ge "$n" ] && break
+		sleep 0.1
+	done
+	sent=${lines[n - 1]}
+	ktap_info "proto $cproto -> $addr:$port ($((SECONDS - t0)) s): client '$got' server '$sent'"
+	[ -n "$got" ] && [ "$got" = "$sent" ] && [ "${got%% *}" = "$bytes" ]
 }

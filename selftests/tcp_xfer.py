@@ -2,15 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 """Move bytes over one TCP connection and print what crossed it.
 
-  tcp_xfer.py server ADDR PORT [--send N] [--proto P]
-      accept one connection; without --send read to EOF, with --send write N
-      pseudo-random bytes and close; print "<bytes> <sha256>"
+  tcp_xfer.py server ADDR PORT [--send N] [--proto P] [--count C]
+      accept one connection (C in turn with --count, 0: until killed);
+      without --send read to EOF, with --send write N pseudo-random bytes
+      and close; print "<bytes> <sha256>" for each
   tcp_xfer.py client ADDR PORT [N] [--download] [--proto P]
       connect; send N pseudo-random bytes, or with --download read to EOF;
       print "<bytes> <sha256>"
 
+  tcp_xfer.py clients
+      one client after another, each read from a line of stdin,
+      "PROTO ADDR PORT BYTES [SNDBUF]", its result printed as a line
+      ("error <reason>" if it failed): no process to start per transfer
+
 --proto picks the socket's protocol: 0 is native TCP, 253 is xtcp. Both
-sides print the same line when every byte arrived intact.
+sides print the same line when every byte arrived intact. --rcvbuf and
+--sndbuf set SO_RCVBUF and SO_SNDBUF before connect() or listen().
 """
 import argparse
 import hashlib
@@ -40,14 +47,40 @@ def recv_stream(sock):
         total += len(chunk)
 
 
+def set_bufs(sock, args):
+    if args.rcvbuf:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.rcvbuf)
+    if args.sndbuf:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, args.sndbuf)
+
+
 def server(args):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, args.proto)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    set_bufs(ls, args)
     ls.bind((args.addr, args.port))
     ls.listen(1)
     if args.ready:
         open(args.ready, "w").write("ready\n")
-    ls.settimeout(args.timeout)
+    if args.count == 1:
+        ls.settimeout(args.timeout)
+        result = serve_one(ls, args)
+        ls.close()
+        return result
+    # Several connections in turn: one line each, whatever became of it.
+    n = 0
+    while args.count == 0 or n < args.count:
+        try:
+            result = serve_one(ls, args)
+        except OSError as e:
+            result = ("error", e.strerror or type(e).__name__)
+        print(*result, flush=True)
+        n += 1
+    ls.close()
+    sys.exit(0)
+
+
+def serve_one(ls, args):
     conn, _ = ls.accept()
     conn.settimeout(args.timeout)
     if args.send is not None:
@@ -57,13 +90,13 @@ def server(args):
     else:
         result = recv_stream(conn)
     conn.close()
-    ls.close()
     return result
 
 
 def client(args):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, args.proto)
     s.settimeout(args.timeout)
+    set_bufs(s, args)
     s.connect((args.addr, args.port))
     if args.download:
         result = recv_stream(s)
@@ -75,19 +108,38 @@ def client(args):
     return result
 
 
+def clients(args):
+    for line in sys.stdin:
+        f = line.split()
+        args.proto, args.addr, args.port, args.bytes = \
+            int(f[0]), f[1], int(f[2]), int(f[3])
+        args.sndbuf = int(f[4]) if len(f) > 4 else None
+        try:
+            result = client(args)
+        except OSError as e:
+            result = ("error", e.strerror or type(e).__name__)
+        print(*result, flush=True)
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("role", choices=["server", "client"])
-    p.add_argument("addr")
-    p.add_argument("port", type=int)
+    p.add_argument("role", choices=["server", "client", "clients"])
+    p.add_argument("addr", nargs="?")
+    p.add_argument("port", type=int, nargs="?")
     p.add_argument("bytes", type=int, nargs="?", default=0)
     p.add_argument("--proto", type=int, default=0)
     p.add_argument("--send", type=int)
     p.add_argument("--download", action="store_true")
     p.add_argument("--ready", help="file to write once listening")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--rcvbuf", type=int)
+    p.add_argument("--sndbuf", type=int)
     p.add_argument("--timeout", type=float, default=120)
     args = p.parse_args()
+    if args.role == "clients":
+        return clients(args)
     nbytes, digest = (server if args.role == "server" else client)(args)
     print(nbytes, digest)
 

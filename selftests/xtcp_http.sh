@@ -50,12 +50,7 @@ start_server() {
 		--proto "$sproto" --dir "$dir/www" --ready "$ready" &
 	server=$!
 	on_exit kill "$server"
-	for _ in $(seq 100); do
-		[ -s "$ready" ] && return 0
-		kill -0 "$server" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+	wait_ready "$ready" "$server"
 }
 check "HTTP server listening (protocol $sproto)" start_server
 

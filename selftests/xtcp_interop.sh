@@ -49,13 +49,7 @@ transfer() {
 	[ -n "$got" ] && [ "$got" = "$sent" ] && [ "${got%% *}" = "$bytes" ]
 }
 
-veth() {
-	ip link add xv0 netns "$A" type veth peer name xv1 netns "$B" &&
-	ip -n "$A" addr add 198.51.100.1/24 dev xv0 &&
-	ip -n "$B" addr add 198.51.100.2/24 dev xv1 &&
-	ip -n "$A" link set xv0 up && ip -n "$B" link set xv1 up
-}
-check "veth pair between two namespaces" veth
+check "veth pair between two namespaces" veth_pair "$A" "$B"
 check "32 MiB xtcp -> native over veth" transfer up "$A" "$B" 198.51.100.2 5001 "$size"
 check "32 MiB native -> xtcp over veth" transfer down "$A" "$B" 198.51.100.2 5002 "$size"
 
@@ -74,15 +68,8 @@ parallel() {
 }
 check "native TCP transfer alongside an xtcp one" parallel
 
-nics() {
-	[ -e /sys/class/net/nic-e1000 ] && [ -e /sys/class/net/nic-virtio ] &&
-	ip link set nic-e1000 netns "$A" && ip link set nic-virtio netns "$B" &&
-	ip -n "$A" addr add 192.0.2.1/24 dev nic-e1000 &&
-	ip -n "$B" addr add 192.0.2.2/24 dev nic-virtio &&
-	ip -n "$A" link set nic-e1000 up && ip -n "$B" link set nic-virtio up
-}
 if [ -e /sys/class/net/nic-e1000 ]; then
-	check "e1000 and virtio-net NICs in two namespaces" nics
+	check "e1000 and virtio-net NICs in two namespaces" nic_pair "$A" "$B"
 	sleep 2	# e1000 carrier
 	check "32 MiB xtcp(e1000) -> native(virtio-net)" \
 		transfer up "$A" "$B" 192.0.2.2 5011 "$size"

@@ -38,13 +38,7 @@ sproto=${XTCP_SERVER_PROTO:-$xproto}
 xfer=$XTCP_SELFTESTS/tcp_xfer.py
 srv=$XTCP_SELFTESTS/xtcp_server.py
 
-# The debug kernel (KASAN, lockdep: about 3x slower under TCG) gets less.
-debug_kernel() {
-	zgrep -qE '^CONFIG_(KASAN|PROVE_LOCKING)=y' /proc/config.gz 2>/dev/null && return 0
-	case $(uname -r) in *-*) return 1 ;; esac	# Debian's: 6.1.0-N-amd64
-	return 0
-}
-if debug_kernel; then
+if xtcp_debug_kernel; then
 	size=${XTCP_PASSIVE_BYTES:-4194304}
 	nclients=${XTCP_PASSIVE_CLIENTS:-100}
 	echo_bytes=${XTCP_PASSIVE_ECHO_BYTES:-16384}
@@ -61,16 +55,6 @@ fi
 ktap_header
 ktap_info "server protocol $sproto, xtcp $xproto, $size bytes per transfer"
 setup_ns A B
-
-# wait_ready FILE PID: until the server wrote FILE, or died (10 s at most).
-wait_ready() {
-	for _ in $(seq 100); do
-		[ -s "$1" ] && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 # transfer DIR CPROTO CNS SNS ADDR PORT BYTES: one connection from a client
 # of protocol CPROTO in CNS to a server of protocol $sproto in SNS; DIR "up"
@@ -125,13 +109,7 @@ echo_test() {
 	[ "$rc" = 0 ] && [ "$sent" = "conns $n bytes $((n * bytes)) errors 0" ]
 }
 
-veth() {
-	ip link add xv0 netns "$A" type veth peer name xv1 netns "$B" &&
-	ip -n "$A" addr add 198.51.100.1/24 dev xv0 &&
-	ip -n "$B" addr add 198.51.100.2/24 dev xv1 &&
-	ip -n "$A" link set xv0 up && ip -n "$B" link set xv1 up
-}
-check "veth pair between two namespaces" veth
+check "veth pair between two namespaces" veth_pair "$A" "$B"
 
 mib=$((size / 1048576))
 check "$mib MiB native -> xtcp server over veth" \
@@ -148,15 +126,8 @@ check "epoll echo (edge-triggered): $nclients native clients x $echo_bytes bytes
 check "epoll echo (level-triggered): $nclients native clients x $echo_bytes bytes" \
 	echo_test "$A" "$B" 198.51.100.2 5006 "$nclients" "$echo_bytes"
 
-nics() {
-	[ -e /sys/class/net/nic-e1000 ] && [ -e /sys/class/net/nic-virtio ] &&
-	ip link set nic-e1000 netns "$A" && ip link set nic-virtio netns "$B" &&
-	ip -n "$A" addr add 192.0.2.1/24 dev nic-e1000 &&
-	ip -n "$B" addr add 192.0.2.2/24 dev nic-virtio &&
-	ip -n "$A" link set nic-e1000 up && ip -n "$B" link set nic-virtio up
-}
 if [ -e /sys/class/net/nic-e1000 ]; then
-	check "e1000 and virtio-net NICs in two namespaces" nics
+	check "e1000 and virtio-net NICs in two namespaces" nic_pair "$A" "$B"
 	sleep 2	# e1000 carrier
 	check "$mib MiB native(e1000) -> xtcp server(virtio-net)" \
 		transfer up 0 "$A" "$B" 192.0.2.2 5011 "$size"

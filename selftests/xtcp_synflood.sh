@@ -49,12 +49,7 @@ xfer=$XTCP_SELFTESTS/tcp_xfer.py
 srv=$XTCP_SELFTESTS/xtcp_server.py
 flood=$XTCP_SELFTESTS/xtcp_synflood.py
 
-debug_kernel() {
-	zgrep -qE '^CONFIG_(KASAN|PROVE_LOCKING)=y' /proc/config.gz 2>/dev/null && return 0
-	case $(uname -r) in *-*) return 1 ;; esac	# Debian's: 6.1.0-N-amd64
-	return 0
-}
-if debug_kernel; then
+if xtcp_debug_kernel; then
 	rate=${XTCP_SYNFLOOD_RATE:-1000}
 	xfer_bytes=${XTCP_SYNFLOOD_XFER_BYTES:-2097152}
 	nclients=${XTCP_SYNFLOOD_CLIENTS:-10}
@@ -95,15 +90,6 @@ else
 	ktap_fail "veth pair, spoofed sources routed nowhere"
 	ktap_finished
 fi
-
-wait_ready() {	# wait_ready FILE PID
-	for _ in $(seq 100); do
-		[ -s "$1" ] && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 # rows PROTO: sockets the server namespace lists (requests included).
 rows_file() { if [ "$1" = 0 ]; then echo /proc/net/tcp; else echo /proc/net/xtcp; fi; }

@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The data path through netem impairments, one at a time and one direction
+# at a time, and with windows above 8 MB. A client in namespace A sends to
+# servers in namespace B over a veth pair, so netem on A's end (xv0) acts on
+# the data and netem on B's end (xv1) on the ACKs. xtcp_interop.sh and
+# xtcp_passive.sh cover loss and reordering mixed, both ways at once; here
+# each impairment is alone, so that what it exercises is known:
+#  - loss 5%: retransmission (data), cumulative ACKs covering lost ones (ACK);
+#  - reorder 25% (50% correlation) behind a 10 ms delay: the out-of-order
+#    queue and SACK blocks (data), ACKs arriving out of order (ACK);
+#  - duplicate 5%: duplicate segments dropped whole or trimmed (data),
+#    duplicate ACKs that must not be taken for loss signals alone (ACK);
+#  - corrupt 5%: bit errors, which the checksum must catch: the receiving
+#    namespace's TcpInCsumErrors must grow (xtcp counts there too), and
+#    every byte still arrives intact.
+# TSO and GSO are off on both veth ends for these cases, so that netem acts
+# on single segments as a real link would, not on 64 KiB GSO packets.
+# Each case is a transfer native -> native first (the reference), then
+# xtcp -> native, native -> xtcp server and xtcp -> xtcp server, of
+# XTCP_NETEM_BYTES (1 MiB; 512 KiB on the debug kernel; corruption always
+# XTCP_NETEM_CORRUPT_BYTES, 1 MiB), SHA-256 checked.
+#
+# Large windows (TSO and GSO on again): tcp_rmem/rmem_max at 32 MB, the servers' SO_RCVBUF at
+# 16 MB (32 MB once doubled), 50 ms of delay each way and a deep netem
+# queue; XTCP_NETEM_BIG_BYTES (8 MiB) go up.
+# TCG is too slow to need the window, so what is checked is what the
+# receiver advertised on the wire (tcp_window.py): a window scale of at
+# least 8 in its SYN-ACK, the same as native TCP's, and a window above
+# 8 MiB, and the bytes.
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd ip tc ethtool python3
+xtcp_loaded || skip_all "xtcp is not loaded"
+x=$(xtcp_protocol)
+if xtcp_debug_kernel; then
+	size=${XTCP_NETEM_BYTES:-524288}
+else
+	size=${XTCP_NETEM_BYTES:-1048576}
+fi
+# Enough segments and ACKs that 5% corruption hits TCP headers surely.
+csize=${XTCP_NETEM_CORRUPT_BYTES:-1048576}
+# Native TCP's window passes 8 MiB after about 4 MiB received.
+big=${XTCP_NETEM_BIG_BYTES:-8388608}
+addr=198.51.100.2
+
+ktap_header
+setup_ns A B
+
+veth() {
+	veth_pair "$A" "$B" &&
+	ip netns exec "$A" ethtool -K xv0 tso off gso off >/dev/null &&
+	ip netns exec "$B" ethtool -K xv1 tso off gso off >/dev/null
+}
+check "veth pair between two namespaces" veth
+# sch_netem is a module on Debian's kernel, built in on the debug kernel.
+modprobe -q sch_netem 2>/dev/null
+if ! ip netns exec "$A" tc qdisc add dev xv0 root netem delay 0ms 2>/dev/null; then
+	ktap_skip "netem cases" "no netem qdisc"
+	ktap_finished
+fi
+check "native and xtcp servers, a client process" \
+	eval 'xfer_servers "$B" 6000 && xfer_client "$A"'
+
+# csum_errors NS: TcpInCsumErrors of the namespace.
+csum_errors() {
+	ip netns exec "$1" awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++)
+		if ($i == "InCsumErrors") f = i; h = 1 } else print $f }' /proc/net/snmp
+}
+
+# caught NS BEFORE: TcpInCsumErrors of NS grew past BEFORE.
+caught() {
+	local now
+	now=$(csum_errors "$1")
+	ktap_info "TcpInCsumErrors in the receiving namespace: $2 -> $now"
+	[ "$now" -gt "$2" ]
+}
+
+# impaired DIR NETEM...: the four transfers with NETEM on the data ("data")
+# or ACK ("ack") direction, the other one clean.
+impaired() {
+	local dir=$1 ns dev rns name c before cproto port bytes=$size
+	shift
+	[ "$1" = corrupt ] && bytes=$csize
+	if [ "$dir" = data ]; then ns=$A dev=xv0 rns=$B; else ns=$B dev=xv1 rns=$A; fi
+	name="$* on the $dir"
+	check "$name: netem" ip netns exec "$ns" tc qdisc replace dev "$dev" root netem "$@"
+	for c in "0 6000 native -> native" "$x 6000 xtcp -> native" \
+		 "0 6001 native -> xtcp" "$x 6001 xtcp -> xtcp"; do
+		read -r cproto port c <<<"$c"
+		before=$(csum_errors "$rns")
+		check "$name: $c" xfer "$addr" "$port" "$cproto" "$bytes"
+		[ "$1" = corrupt ] &&
+			check "$name: $c: corruption caught by the checksum" caught "$rns" "$before"
+	done
+	ip netns exec "$ns" tc qdisc del dev "$dev" root
+}
+
+for dir in data ack; do
+	impaired $dir loss 5%
+	impaired $dir delay 10ms reorder 25% 50%
+	impaired $dir duplicate 5%
+	impaired $dir corrupt 5%
+done
+
+# window CPROTO PORT: the big transfer to the server on PORT, the
+# window its end advertised read on the wire.
+window() {
+	local cproto=$1 port=$2 ready wout pid ok=true wscale maxwin
+	ready=$xfer_dir/window.ready
+	wout=$xfer_dir/window.out
+	rm -f "$ready"
+	ip netns exec "$B" python3 "$XTCP_SELFTESTS/tcp_window.py" xv1 "$port" \
+		--ready "$ready" --timeout 200 >"$wout" &
+	pid=$!
+	wait_ready "$ready" "$pid" || return 1
+	xfer "$addr" "$port" "$cproto" "$big" 16777216 || ok=false
+	wait "$pid"
+	read -r _ wscale _ maxwin _ <"$wout"
+	ktap_info "server $port advertised: $(cat "$wout")"
+	# Native TCP's receiver, checked first, sets the scale to expect.
+	ref_wscale=${ref_wscale:-$wscale}
+	$ok && [ "${wscale:--1}" -ge 8 ] && [ "${maxwin:-0}" -gt 8388608 ] &&
+		[ "$wscale" = "$ref_wscale" ]
+}
+
+bigwin() {
+	local ns
+	# net.core.[rw]mem_max are global: restored on exit.
+	on_exit sysctl -qw net.core.rmem_max="$(sysctl -n net.core.rmem_max)" \
+		net.core.wmem_max="$(sysctl -n net.core.wmem_max)"
+	sysctl -qw net.core.rmem_max=33554432 net.core.wmem_max=33554432 || return 1
+	for ns in "$A" "$B"; do
+		ip netns exec "$ns" sysctl -qw \
+			net.ipv4.tcp_rmem="4096 131072 33554432" \
+			net.ipv4.tcp_wmem="4096 16384 33554432" || return 1
+	done
+	ip netns exec "$A" ethtool -K xv0 tso on gso on >/dev/null &&
+	ip netns exec "$B" ethtool -K xv1 tso on gso on >/dev/null &&
+	ip netns exec "$A" tc qdisc replace dev xv0 root netem delay 50ms limit 100000 &&
+	ip netns exec "$B" tc qdisc replace dev xv1 root netem delay 50ms limit 100000 &&
+	xfer_servers "$B" 6010 --rcvbuf 16777216
+}
+check "32 MB buffers, 50 ms each way, servers with SO_RCVBUF 16 MB" bigwin
+mib=$((big / 1048576))
+check "$mib MiB, window > 8 MiB: native -> native" window 0 6010
+check "$mib MiB, window > 8 MiB: xtcp -> native" window "$x" 6010
+check "$mib MiB, window > 8 MiB: native -> xtcp" window 0 6011
+check "$mib MiB, window > 8 MiB: xtcp -> xtcp" window "$x" 6011
+
+ktap_finished

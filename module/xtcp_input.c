@@ -404,6 +404,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool data = false;
 	int rcvbuf, over;
+	u32 full;
 
 	if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
 		/* A duplicate: our ACK was probably lost. */
@@ -437,8 +438,9 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xs->ack_pending = 1;
 		return;
 	}
-	if (skb->len >= xs->adv_mss - TCPOLEN_TSTAMP_ALIGNED)
-		xs->unacked_segs++;
+	/* A GRO-merged skb counts for each full segment in it. */
+	full = max_t(int, xs->adv_mss - TCPOLEN_TSTAMP_ALIGNED, 1);
+	xs->unacked_segs = min_t(u32, xs->unacked_segs + skb->len / full, U8_MAX);
 	data = xtcp_queue_rcv(sk, skb);
 	if (!xtcp_ofo_empty(&xs->ofo)) {
 		data |= xtcp_drain_ofo(sk);

@@ -851,6 +851,118 @@ out_err:
 	return sk_stream_error(sk, flags, err);
 }
 
+/*
+ * Queue @size bytes of @page by reference (do_tcp_sendpages()): sendfile()
+ * and splice() hand over page-cache pages, which become fragments of the
+ * segments without a copy. Only with scatter-gather (the caller checks).
+ */
+static ssize_t xtcp_sendpage_locked(struct sock *sk, struct page *page,
+				    int offset, size_t size, int flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	ssize_t copied = 0;
+	long timeo;
+	int err;
+
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+
+	while (size > 0) {
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		unsigned int goal = xtcp_size_goal(sk);
+		bool merge;
+		int copy, i;
+
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto out_err;
+		if (!skb || !xs->send_head || skb->len >= goal ||
+		    (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN)) {
+new_segment:
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = xtcp_output_alloc_skb(sk, 0, sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			XTCP_SKB_CB(skb)->seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->flags = TCPHDR_ACK;
+			xtcp_output_queue_skb(sk, skb);
+		}
+		copy = min_t(size_t, size, goal - skb->len);
+		i = skb_shinfo(skb)->nr_frags;
+		merge = skb_can_coalesce(skb, i, page, offset);
+		if (!merge && i >= READ_ONCE(sysctl_max_skb_frags))
+			goto new_segment;	/* a new one has all slots free */
+		if (!sk_wmem_schedule(sk, copy)) {
+			xtcp_remove_empty_skb(sk, skb);
+			goto wait_for_space;
+		}
+		if (merge) {
+			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+		} else {
+			get_page(page);
+			skb_fill_page_desc_noacc(skb, i, page, offset, copy);
+		}
+		/* The page may change under us (a file being written). */
+		if (!(flags & MSG_NO_SHARED_FRAGS))
+			skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
+		skb_len_add(skb, copy);
+		sk_wmem_queued_add(sk, copy);
+		sk_mem_charge(sk, copy);
+		XTCP_SKB_CB(skb)->end_seq += copy;
+		xs->write_seq += copy;
+		copied += copy;
+		offset += copy;
+		size -= copy;
+		/* A full segment goes at once; more pages follow. */
+		if (skb->len >= goal)
+			xtcp_output_write_xmit(sk);
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (copied)
+			xtcp_output_write_xmit(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	/* splice() marks every page but its last: send with that one. */
+	if (!(flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST)))
+		xtcp_output_write_xmit(sk);
+	return copied;
+
+out_err:
+	if (copied) {
+		xtcp_output_write_xmit(sk);
+		return copied;
+	}
+	return sk_stream_error(sk, flags, err);
+}
+
+static ssize_t xtcp_sendpage(struct socket *sock, struct page *page,
+			     int offset, size_t size, int flags)
+{
+	struct sock *sk = sock->sk;
+	ssize_t ret;
+
+	lock_sock(sk);
+	if (!(sk->sk_route_caps & NETIF_F_SG)) {
+		/* No device to read fragments: copy, as sendmsg() does. */
+		release_sock(sk);
+		return sock_no_sendpage(sock, page, offset, size, flags);
+	}
+	ret = xtcp_sendpage_locked(sk, page, offset, size, flags);
+	release_sock(sk);
+	return ret;
+}
+
 static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
 	int ret;
@@ -1166,5 +1278,5 @@ const struct proto_ops xtcp_stream_ops = {
 	.sendmsg	= inet_sendmsg,
 	.recvmsg	= inet_recvmsg,
 	.mmap		= sock_no_mmap,
-	.sendpage	= sock_no_sendpage,
+	.sendpage	= xtcp_sendpage,
 };

@@ -7,8 +7,10 @@
       without --send read to EOF, with --send write N pseudo-random bytes
       and close; print "<bytes> <sha256>" for each
   tcp_xfer.py client ADDR PORT [N] [--download] [--proto P]
+                [--sendfile | --splice]
       connect; send N pseudo-random bytes, or with --download read to EOF;
-      print "<bytes> <sha256>"
+      print "<bytes> <sha256>". --sendfile and --splice write the bytes to
+      a file first and send it with sendfile(2), or splice(2) through a pipe
 
   tcp_xfer.py clients
       one client after another, each read from a line of stdin,
@@ -21,9 +23,12 @@ sides print the same line when every byte arrived intact. --rcvbuf and
 """
 import argparse
 import hashlib
+import os
 import random
+import select
 import socket
 import sys
+import tempfile
 
 
 def send_stream(sock, nbytes, seed):
@@ -52,6 +57,52 @@ def set_bufs(sock, args):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.rcvbuf)
     if args.sndbuf:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, args.sndbuf)
+
+
+def retry(sock, call):
+    """A socket with a timeout is non-blocking: wait for room, as sendall()."""
+    while True:
+        try:
+            return call()
+        except BlockingIOError:
+            if not select.select([], [sock], [], sock.gettimeout())[1]:
+                raise TimeoutError("no room in the send buffer")
+
+
+def send_file(sock, nbytes, seed, how):
+    """Send the stream of send_stream() from a file, by sendfile or splice."""
+    rng = random.Random(seed)
+    digest = hashlib.sha256()
+    with tempfile.TemporaryFile() as f:
+        left = nbytes
+        while left:
+            chunk = rng.randbytes(min(left, 1 << 16))
+            f.write(chunk)
+            digest.update(chunk)
+            left -= len(chunk)
+        f.flush()
+        fd, off = f.fileno(), 0
+        if how == "sendfile":
+            while off < nbytes:
+                n = retry(sock, lambda: os.sendfile(sock.fileno(), fd, off,
+                                                    nbytes - off))
+                if not n:
+                    raise OSError("sendfile sent nothing")
+                off += n
+        else:
+            rd, wr = os.pipe()
+            try:
+                while off < nbytes:
+                    n = os.splice(fd, wr, min(nbytes - off, 1 << 16),
+                                  offset_src=off)
+                    off += n
+                    while n:
+                        n -= retry(sock, lambda: os.splice(rd, sock.fileno(),
+                                                           n))
+            finally:
+                os.close(rd)
+                os.close(wr)
+    return nbytes, digest.hexdigest()
 
 
 def server(args):
@@ -100,6 +151,11 @@ def client(args):
     s.connect((args.addr, args.port))
     if args.download:
         result = recv_stream(s)
+    elif args.sendfile or args.splice:
+        result = send_file(s, args.bytes, args.seed,
+                           "sendfile" if args.sendfile else "splice")
+        s.shutdown(socket.SHUT_WR)
+        recv_stream(s)
     else:
         result = send_stream(s, args.bytes, args.seed)
         s.shutdown(socket.SHUT_WR)
@@ -131,6 +187,8 @@ def main():
     p.add_argument("--proto", type=int, default=0)
     p.add_argument("--send", type=int)
     p.add_argument("--download", action="store_true")
+    p.add_argument("--sendfile", action="store_true")
+    p.add_argument("--splice", action="store_true")
     p.add_argument("--ready", help="file to write once listening")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--count", type=int, default=1)

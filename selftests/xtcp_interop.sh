@@ -18,11 +18,12 @@ lossy_size=${XTCP_INTEROP_LOSSY_BYTES:-4194304}
 ktap_header
 setup_ns A B
 
-# transfer DIR CLIENT_NS SERVER_NS ADDR PORT BYTES: one connection, an xtcp
-# client and a native server; DIR "up" sends from the client, "down" from
-# the server. Passes when both ends saw the same bytes.
+# transfer DIR CLIENT_NS SERVER_NS ADDR PORT BYTES [CLIENT_OPT]: one
+# connection, an xtcp client and a native server; DIR "up" sends from the
+# client (CLIENT_OPT --sendfile or --splice: from a file), "down" from the
+# server. Passes when both ends saw the same bytes.
 transfer() {
-	local dir=$1 cns=$2 sns=$3 addr=$4 port=$5 bytes=$6
+	local dir=$1 cns=$2 sns=$3 addr=$4 port=$5 bytes=$6 opt=${7:-}
 	local ready sout got sent pid
 	ready=$(mktemp -u)
 	sout=$(mktemp)
@@ -37,7 +38,7 @@ transfer() {
 	for _ in $(seq 100); do [ -s "$ready" ] && break; sleep 0.1; done
 	if [ "$dir" = up ]; then
 		got=$(ip netns exec "$cns" python3 "$xfer" client "$addr" "$port" \
-			"$bytes" --proto "$proto")
+			"$bytes" --proto "$proto" $opt)
 	else
 		got=$(ip netns exec "$cns" python3 "$xfer" client "$addr" "$port" \
 			--download --proto "$proto")
@@ -52,6 +53,11 @@ transfer() {
 check "veth pair between two namespaces" veth_pair "$A" "$B"
 check "32 MiB xtcp -> native over veth" transfer up "$A" "$B" 198.51.100.2 5001 "$size"
 check "32 MiB native -> xtcp over veth" transfer down "$A" "$B" 198.51.100.2 5002 "$size"
+# Page-cache pages queued by reference (sendpage), whole and in pieces.
+check "8 MiB sendfile() xtcp -> native over veth" \
+	transfer up "$A" "$B" 198.51.100.2 5005 8388608 --sendfile
+check "8 MiB splice() xtcp -> native over veth" \
+	transfer up "$A" "$B" 198.51.100.2 5006 8388608 --splice
 
 # Native TCP keeps working, in parallel with an xtcp transfer.
 parallel() {

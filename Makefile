@@ -4,6 +4,7 @@
 #   make          build module/xtcp.ko for the kernel the test VM runs
 #   make demo     the main job: build, boot the VM, show xtcp at work
 #   make check    build everything and run every test (last line: N passed, N failed)
+#   make bench    xtcp against native TCP in the VM: table, build/bench/bench.{json,png}
 #   make style    checkpatch over module/ and include/
 #   make sparse   sparse (C=2) over the module
 #   make kernel   build (or reuse) the debug test kernel
@@ -32,6 +33,10 @@ demo: setup
 check: setup
 	scripts/check
 
+# Not part of check: it measures, it does not pass or fail.
+bench: setup
+	scripts/bench/run
+
 style:
 	scripts/style
 
@@ -42,4 +47,4 @@ clean:
 	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf build
 
-.PHONY: all modules setup kernel demo check style sparse clean
+.PHONY: all modules setup kernel demo check bench style sparse clean

@@ -726,6 +726,34 @@ static unsigned int xtcp_size_goal(const struct sock *sk)
 	return max(goal, mss);
 }
 
+/* A new segment at the tail of the write queue, or NULL to wait for room. */
+static struct sk_buff *xtcp_send_new_skb(struct sock *sk, unsigned int size)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!sk_stream_memory_free(sk))
+		return NULL;
+	skb = xtcp_output_alloc_skb(sk, size, sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	XTCP_SKB_CB(skb)->seq = xs->write_seq;
+	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
+	XTCP_SKB_CB(skb)->flags = TCPHDR_ACK;
+	xtcp_output_queue_skb(sk, skb);
+	return skb;
+}
+
+/* What sendmsg() or sendpage() returns when they stop early. */
+static int xtcp_send_error(struct sock *sk, int flags, int copied, int err)
+{
+	if (copied) {
+		xtcp_output_write_xmit(sk);
+		return copied;
+	}
+	return sk_stream_error(sk, flags, err);
+}
+
 /*
  * Copy up to @copy bytes into page fragments of @skb (tcp_sendmsg_locked()'s
  * scatter-gather branch): the socket's page frag is filled and shared by
@@ -796,17 +824,10 @@ static int xtcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)
 		    (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN) ||
 		    (!skb_is_nonlinear(skb) && !skb_tailroom(skb) && !sg)) {
 new_segment:
-			if (!sk_stream_memory_free(sk))
-				goto wait_for_space;
 			/* With scatter-gather the payload goes in page frags. */
-			skb = xtcp_output_alloc_skb(sk, sg ? 0 : goal,
-						    sk->sk_allocation);
+			skb = xtcp_send_new_skb(sk, sg ? 0 : goal);
 			if (!skb)
 				goto wait_for_space;
-			XTCP_SKB_CB(skb)->seq = xs->write_seq;
-			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
-			XTCP_SKB_CB(skb)->flags = TCPHDR_ACK;
-			xtcp_output_queue_skb(sk, skb);
 		}
 		copy = min_t(size_t, goal - skb->len, msg_data_left(msg));
 		if (!skb_is_nonlinear(skb) && skb_tailroom(skb)) {
@@ -844,11 +865,7 @@ wait_for_space:
 	return copied;
 
 out_err:
-	if (copied) {
-		xtcp_output_write_xmit(sk);
-		return copied;
-	}
-	return sk_stream_error(sk, flags, err);
+	return xtcp_send_error(sk, flags, copied, err);
 }
 
 /*
@@ -884,15 +901,9 @@ static ssize_t xtcp_sendpage_locked(struct sock *sk, struct page *page,
 		if (!skb || !xs->send_head || skb->len >= goal ||
 		    (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN)) {
 new_segment:
-			if (!sk_stream_memory_free(sk))
-				goto wait_for_space;
-			skb = xtcp_output_alloc_skb(sk, 0, sk->sk_allocation);
+			skb = xtcp_send_new_skb(sk, 0);
 			if (!skb)
 				goto wait_for_space;
-			XTCP_SKB_CB(skb)->seq = xs->write_seq;
-			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
-			XTCP_SKB_CB(skb)->flags = TCPHDR_ACK;
-			xtcp_output_queue_skb(sk, skb);
 		}
 		copy = min_t(size_t, size, goal - skb->len);
 		i = skb_shinfo(skb)->nr_frags;
@@ -939,11 +950,7 @@ wait_for_space:
 	return copied;
 
 out_err:
-	if (copied) {
-		xtcp_output_write_xmit(sk);
-		return copied;
-	}
-	return sk_stream_error(sk, flags, err);
+	return xtcp_send_error(sk, flags, copied, err);
 }
 
 static ssize_t xtcp_sendpage(struct socket *sock, struct page *page,

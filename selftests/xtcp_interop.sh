@@ -14,6 +14,7 @@ proto=$(xtcp_protocol)
 xfer=$XTCP_SELFTESTS/tcp_xfer.py
 size=${XTCP_INTEROP_BYTES:-33554432}
 lossy_size=${XTCP_INTEROP_LOSSY_BYTES:-4194304}
+file_size=${XTCP_INTEROP_FILE_BYTES:-8388608}
 
 ktap_header
 setup_ns A B
@@ -54,10 +55,10 @@ check "veth pair between two namespaces" veth_pair "$A" "$B"
 check "32 MiB xtcp -> native over veth" transfer up "$A" "$B" 198.51.100.2 5001 "$size"
 check "32 MiB native -> xtcp over veth" transfer down "$A" "$B" 198.51.100.2 5002 "$size"
 # Page-cache pages queued by reference (sendpage), whole and in pieces.
-check "8 MiB sendfile() xtcp -> native over veth" \
-	transfer up "$A" "$B" 198.51.100.2 5005 8388608 --sendfile
-check "8 MiB splice() xtcp -> native over veth" \
-	transfer up "$A" "$B" 198.51.100.2 5006 8388608 --splice
+check "$((file_size >> 20)) MiB sendfile() xtcp -> native over veth" \
+	transfer up "$A" "$B" 198.51.100.2 5005 "$file_size" --sendfile
+check "$((file_size >> 20)) MiB splice() xtcp -> native over veth" \
+	transfer up "$A" "$B" 198.51.100.2 5006 "$file_size" --splice
 
 # Native TCP keeps working, in parallel with an xtcp transfer.
 parallel() {

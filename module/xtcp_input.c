@@ -754,6 +754,26 @@ static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
+ * xtcp_input_sk_rcv() - hand a segment to a full socket
+ * @sk: the socket, referenced by the caller (dropped here)
+ * @skb: the segment, control block filled, data at the payload; consumed
+ *
+ * Processed now, or queued in the backlog while a user holds the socket.
+ */
+void xtcp_input_sk_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
  * xtcp_input_backlog_rcv() - process a segment queued while the user held
  *	the socket
  * @sk: socket, owned by the caller (release_sock())
@@ -939,16 +959,7 @@ static unsigned int xtcp_input_hook(void *priv, struct sk_buff *skb,
 		return NF_STOLEN;
 	}
 
-	bh_lock_sock_nested(sk);
-	if (!sock_owned_by_user(sk)) {
-		xtcp_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				  READ_ONCE(sk->sk_sndbuf))) {
-		bh_unlock_sock(sk);
-		goto discard;
-	}
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	xtcp_input_sk_rcv(sk, skb);
 	return NF_STOLEN;
 
 discard:

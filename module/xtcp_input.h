@@ -40,5 +40,6 @@ int xtcp_input_init_net(struct net *net);
 void xtcp_input_exit_net(struct net *net);
 int xtcp_input_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_input_child_rcv(struct sock *child, struct sk_buff *skb);
+void xtcp_input_sk_rcv(struct sock *sk, struct sk_buff *skb);
 
 #endif /* _XTCP_INPUT_H */

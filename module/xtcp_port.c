@@ -330,7 +330,7 @@ int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 		remaining &= ~1U;
 	offset = siphash_3u32((__force u32)saddr, (__force u32)daddr,
 			      (__force u32)dport, &xtcp_port_secret);
-	offset += atomic_inc_return(&xtcp_port_perturb);
+	offset += atomic_read(&xtcp_port_perturb);
 	offset %= remaining;
 	offset &= ~1U;
 
@@ -344,6 +344,14 @@ int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 		err = xtcp_port_try(p, saddr, port);
 		if (!err) {
 			xtcp_port_attach(sk, p, saddr, port);
+			/*
+			 * As __inet_hash_connect(): the next scan starts past
+			 * the ports this one found taken, else each connect
+			 * walks again over every port the previous ones hold;
+			 * some randomness while few are taken.
+			 */
+			atomic_add(max_t(u32, i, get_random_u32_below(8) * 2) + 2,
+				   &xtcp_port_perturb);
 			return 0;
 		}
 		if (err != -EADDRINUSE)

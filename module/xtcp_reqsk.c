@@ -387,9 +387,25 @@ static void xtcp_reqsk_complete(struct sock *lsk, struct request_sock *req,
 	return;
 
 err_discard:
+	/*
+	 * Another CPU completed this handshake first (the ACK and the first
+	 * data segment may be handled at once): our copy goes without a
+	 * word, a RST would kill the winner's connection, and the segment
+	 * goes to the winner, as tcp_v4_rcv() does with a stolen request.
+	 */
+	xtcp_sock_set_state(child, TCP_CLOSE);
 	xtcp_sock_forget(child);
 	bh_unlock_sock(child);
 	sock_put(child);
+	child = xtcp_ehash_lookup(xtcp_net_ehash(net), net, ip_hdr(skb)->saddr,
+				  tcp_hdr(skb)->source, ip_hdr(skb)->daddr,
+				  tcp_hdr(skb)->dest);
+	if (child && sk_fullsock(child)) {
+		xtcp_input_sk_rcv(child, skb);
+		return;
+	}
+	if (child)
+		xtcp_ehash_put(child);
 drop:
 	kfree_skb(skb);
 }

@@ -120,6 +120,18 @@ nic_pair() {
 
 xtcp_loaded() { [ -d /sys/module/xtcp ]; }
 
+# stack_counter NS PROTO NAME: a counter of namespace NS by its netstat
+# name, native TCP's (TcpExt, PROTO 0) or xtcp's (/proc/net/stat/xtcp).
+stack_counter() {
+	if [ "$2" = 0 ]; then
+		ip netns exec "$1" awk -v k="$3" '/^TcpExt:/ {
+			if (!h) { for (i = 1; i <= NF; i++) c[i] = $i; h = 1; next }
+			for (i = 1; i <= NF; i++) if (c[i] == k) print $i }' /proc/net/netstat
+	else
+		ip netns exec "$1" awk -v k="$3" '$1 == k { print $2 }' /proc/net/stat/xtcp
+	fi
+}
+
 # xtcp_debug_kernel: true on the debug kernel (KASAN, lockdep: about 3x
 # slower under TCG), where tests scale their sizes down.
 xtcp_debug_kernel() {

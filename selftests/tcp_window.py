@@ -16,25 +16,17 @@ import struct
 import sys
 import time
 
+from tcp_pkt import tcp_options
+
 ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
 TCP_FIN, TCP_SYN, TCP_RST = 0x01, 0x02, 0x04
 
 
 def tcp_wscale(opts):
-    i = 0
-    while i < len(opts):
-        kind = opts[i]
-        if kind == 0:
-            break
-        if kind == 1:
-            i += 1
-            continue
-        if i + 1 >= len(opts) or opts[i + 1] < 2:
-            break
-        if kind == 3 and opts[i + 1] == 3 and i + 2 < len(opts):
-            return min(opts[i + 2], 14)
-        i += opts[i + 1]
+    for kind, value in tcp_options(opts):
+        if kind == 3 and len(value) == 1:
+            return min(value[0], 14)
     return -1
 
 

@@ -25,6 +25,8 @@ import struct
 import sys
 import time
 
+from tcp_pkt import checksum, tcp_options
+
 # Outgoing frames reach only packet sockets of every protocol.
 ETH_P_ALL = 3
 
@@ -53,15 +55,6 @@ def server(addr, port, proto, ready):
     return 0
 
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
 def parse(frame):
     """(saddr, daddr, sport, dport, seq, ack, win, tsval, tsecr, payload)"""
     ip = frame[14:]
@@ -73,19 +66,10 @@ def parse(frame):
     sport, dport, seq, ack, off = struct.unpack("!HHIIB", tcp[:13])
     doff = (off >> 4) * 4
     win = struct.unpack("!H", tcp[14:16])[0]
-    opts, i, ts = tcp[20:doff], 0, None
-    while i < len(opts):
-        kind = opts[i]
-        if kind == 0:
-            break
-        if kind == 1:
-            i += 1
-            continue
-        if i + 1 >= len(opts) or opts[i + 1] < 2:
-            break
-        if kind == 8 and opts[i + 1] == 10:
-            ts = struct.unpack("!II", opts[i + 2:i + 10])
-        i += opts[i + 1]
+    ts = None
+    for kind, value in tcp_options(tcp[20:doff]):
+        if kind == 8 and len(value) == 8:
+            ts = struct.unpack("!II", value)
     if not ts:
         return None
     return (ip[12:16], ip[16:20], sport, dport, seq, ack, win, ts[0], ts[1],
@@ -100,10 +84,10 @@ def segment(p, seq, ack, win, tsval, tsecr, payload):
     tcp = hdr + opts + payload
     pseudo = saddr + daddr + struct.pack("!BBH", 0, socket.IPPROTO_TCP,
                                          len(tcp))
-    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+    tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64,
                      socket.IPPROTO_TCP, 0, saddr, daddr)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
     return ip + tcp
 
 

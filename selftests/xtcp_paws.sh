@@ -22,40 +22,22 @@ setup_ns A B
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 
-link() {
-	ip link add xp0 netns "$A" type veth peer name xp1 netns "$B" &&
-	ip -n "$A" addr add 198.51.100.1/24 dev xp0 &&
-	ip -n "$B" addr add 198.51.100.2/24 dev xp1 &&
-	ip -n "$A" link set xp0 up && ip -n "$B" link set xp1 up
-}
-check "veth pair" link
-
-# paws_count PROTO: the server namespace's PAWSEstab counter.
-paws_count() {
-	if [ "$1" = 0 ]; then
-		ip netns exec "$B" awk '/^TcpExt:/ {
-			if (!h) { for (i = 1; i <= NF; i++) c[i] = $i; h = 1; next }
-			for (i = 1; i <= NF; i++) if (c[i] == "PAWSEstab") print $i }' \
-			/proc/net/netstat
-	else
-		ip netns exec "$B" awk '$1 == "PAWSEstab" { print $2 }' /proc/net/stat/xtcp
-	fi
-}
+check "veth pair" veth_pair "$A" "$B"
 
 scenario() {	# PROTO PORT
 	local proto=$1 port=$2 before after got spid
 	local name="proto $proto"
 
-	before=$(paws_count "$proto")
+	before=$(stack_counter "$B" "$proto" PAWSEstab)
 	ip netns exec "$B" python3 "$drv" server 198.51.100.2 "$port" "$proto" \
 		"$tmp/ready-$port" >"$tmp/srv-$port" 2>&1 &
 	spid=$!
-	for _ in $(seq 100); do [ -s "$tmp/ready-$port" ] && break; sleep 0.1; done
-	ip netns exec "$A" python3 "$drv" client 198.51.100.2 "$port" xp0 |
+	wait_ready "$tmp/ready-$port" "$spid"
+	ip netns exec "$A" python3 "$drv" client 198.51.100.2 "$port" xv0 |
 		sed 's/^/# /'
 	wait "$spid"
 	got=$(cat "$tmp/srv-$port")
-	after=$(paws_count "$proto")
+	after=$(stack_counter "$B" "$proto" PAWSEstab)
 	ktap_info "$name: server read '$got', PAWSEstab $before -> $after"
 	check "$name: old timestamp dropped, the same bytes taken later (read \"AY\")" \
 		[ "$got" = 4159 ]

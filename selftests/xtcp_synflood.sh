@@ -73,10 +73,7 @@ tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 
 net() {
-	ip link add xv0 netns "$A" type veth peer name xv1 netns "$B" &&
-	ip -n "$A" addr add 198.51.100.1/24 dev xv0 &&
-	ip -n "$B" addr add $saddr/24 dev xv1 &&
-	ip -n "$A" link set xv0 up && ip -n "$B" link set xv1 up &&
+	veth_pair "$A" "$B" &&	# 198.51.100.1 -> $saddr
 	# SYN-ACKs to the spoofed sources leave for a MAC nobody has.
 	ip -n "$B" neigh add 198.51.100.99 lladdr 02:00:00:00:63:63 dev xv1 nud permanent &&
 	ip -n "$B" route add 10.99.0.0/16 via 198.51.100.99 dev xv1 &&
@@ -212,26 +209,14 @@ signal.pause()' "$proto" $saddr $((port + 1)) "$eready" &
 	check "$name: request sockets gone after the flood" [ "$n" -le 0 ]
 }
 
-# counter PROTO NAME: a counter of the server namespace, by its netstat
-# name: TcpExt's for native TCP, /proc/net/stat/xtcp's for xtcp.
-counter() {
-	if [ "$1" = 0 ]; then
-		ip netns exec "$B" awk -v k="$2" '/^TcpExt:/ {
-			if (!h) { for (i = 1; i <= NF; i++) c[i] = $i; h = 1; next }
-			for (i = 1; i <= NF; i++) if (c[i] == k) print $i }' /proc/net/netstat
-	else
-		ip netns exec "$B" awk -v k="$2" '$1 == k { print $2 }' /proc/net/stat/xtcp
-	fi
-}
-
 # wait_overflow PROTO COOKIES FLOODPID: until the listener sends cookies
 # (COOKIES=1) or drops SYNs (0) because its SYN queue is full.
 wait_overflow() {
 	local name=ListenDrops before now
 	[ "$2" = 1 ] && name=SyncookiesSent
-	before=$(counter "$1" $name)
+	before=$(stack_counter "$B" "$1" $name)
 	for _ in $(seq 200); do
-		now=$(counter "$1" $name)
+		now=$(stack_counter "$B" "$1" $name)
 		[ "${now:-0}" -gt "${before:-0}" ] && return 0
 		kill -0 "$3" 2>/dev/null || return 1
 		sleep 0.1
@@ -242,16 +227,8 @@ wait_overflow() {
 # native_cookies: native TCP counted cookies sent and valid cookie ACKs.
 native_cookies() {
 	local sent recv
-	# (no process substitution: the VM has no /dev/fd)
-	set -- $(ip netns exec "$B" awk '/^TcpExt:/ {
-		if (!h) { split($0, k); h = 1; next }
-		split($0, v)
-		for (i in k) {
-			if (k[i] == "SyncookiesSent") s = v[i]
-			if (k[i] == "SyncookiesRecv") r = v[i]
-		}
-		print s, r }' /proc/net/netstat)
-	sent=$1 recv=$2
+	sent=$(stack_counter "$B" 0 SyncookiesSent)
+	recv=$(stack_counter "$B" 0 SyncookiesRecv)
 	ktap_info "TcpExtSyncookiesSent $sent TcpExtSyncookiesRecv $recv"
 	[ "${sent:-0}" -gt 0 ] && [ "${recv:-0}" -gt 0 ]
 }

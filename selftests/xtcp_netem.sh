@@ -18,8 +18,9 @@
 #    segments may send a few dozen ACKs per transfer, too few for 5% of
 #    them to be sure to hit a TCP header (the flipped bit may also land in
 #    the MAC or IP header).
-# TSO and GSO are off on both veth ends for these cases, so that netem acts
-# on single segments as a real link would, not on 64 KiB GSO packets.
+# TSO and GSO are off on both veth ends for these cases, so that the frames
+# on the link are single segments; a stack's own software GSO may still hand
+# netem 64 KiB packets, of which it drops, duplicates or corrupts one segment.
 # Each case is a transfer native -> native first (the reference), then
 # xtcp -> native, native -> xtcp server and xtcp -> xtcp server, of
 # XTCP_NETEM_BYTES (1 MiB; 256 KiB on the debug kernel; corruption always

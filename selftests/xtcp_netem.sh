@@ -18,9 +18,11 @@
 #    segments may send a few dozen ACKs per transfer, too few for 5% of
 #    them to be sure to hit a TCP header (the flipped bit may also land in
 #    the MAC or IP header).
-# TSO and GSO are off on both veth ends for these cases, so that the frames
-# on the link are single segments; a stack's own software GSO may still hand
-# netem 64 KiB packets, of which it drops, duplicates or corrupts one segment.
+# TSO and GSO are off on both veth ends for these cases, and gso_max_segs is
+# 1, so that what netem impairs is one segment: with GSO off a stack still
+# builds 64 KiB packets and segments them in software after the qdisc, and
+# netem would drop, duplicate or corrupt one segment of each (a 1 MiB
+# transfer is then some 16 packets, which 5% may not touch at all).
 # Each case is a transfer native -> native first (the reference), then
 # xtcp -> native, native -> xtcp server and xtcp -> xtcp server, of
 # XTCP_NETEM_BYTES (1 MiB; 256 KiB on the debug kernel; corruption always
@@ -52,7 +54,7 @@ else
 	dirs=${XTCP_NETEM_DIRS:-data ack}
 	bigsenders=${XTCP_NETEM_BIG_SENDERS:-0 xtcp}
 fi
-# Enough segments and ACKs that 5% corruption hits TCP headers surely.
+# Some 700 segments: 5% corruption hits TCP headers surely.
 csize=${XTCP_NETEM_CORRUPT_BYTES:-1048576}
 # Native TCP's window passes 8 MiB after about 4 MiB received.
 big=${XTCP_NETEM_BIG_BYTES:-8388608}
@@ -64,9 +66,11 @@ setup_ns A B
 veth() {
 	veth_pair "$A" "$B" &&
 	ip netns exec "$A" ethtool -K xv0 tso off gso off >/dev/null &&
-	ip netns exec "$B" ethtool -K xv1 tso off gso off >/dev/null
+	ip netns exec "$B" ethtool -K xv1 tso off gso off >/dev/null &&
+	ip -n "$A" link set dev xv0 gso_max_segs 1 &&
+	ip -n "$B" link set dev xv1 gso_max_segs 1
 }
-check "veth pair between two namespaces" veth
+check "veth pair between two namespaces, one segment per packet" veth
 # sch_netem is a module on Debian's kernel, built in on the debug kernel.
 modprobe -q sch_netem 2>/dev/null
 if ! ip netns exec "$A" tc qdisc add dev xv0 root netem delay 0ms 2>/dev/null; then
@@ -151,6 +155,8 @@ bigwin() {
 	done
 	ip netns exec "$A" ethtool -K xv0 tso on gso on >/dev/null &&
 	ip netns exec "$B" ethtool -K xv1 tso on gso on >/dev/null &&
+	ip -n "$A" link set dev xv0 gso_max_segs 65535 &&
+	ip -n "$B" link set dev xv1 gso_max_segs 65535 &&
 	ip netns exec "$A" tc qdisc replace dev xv0 root netem delay 50ms limit 100000 &&
 	ip netns exec "$B" tc qdisc replace dev xv1 root netem delay 50ms limit 100000 &&
 	xfer_servers "$B" 6010 --rcvbuf 16777216

@@ -33,6 +33,7 @@ struct xtcp_port;
 #define XTCP_RTO_MIN		(HZ / 5)	/* TCP_RTO_MIN: 200 ms */
 #define XTCP_RTO_MAX		(120 * HZ)	/* TCP_RTO_MAX */
 #define XTCP_DELACK_MIN		(HZ / 25)	/* TCP_DELACK_MIN: 40 ms */
+#define XTCP_TIMEOUT_MIN	2		/* TCP_TIMEOUT_MIN, jiffies */
 #define XTCP_INIT_CWND		10		/* RFC 6928, TCP_INIT_CWND */
 #define XTCP_CWND_MAX		U16_MAX		/* as snd_cwnd_clamp */
 #define XTCP_MAX_WSCALE		14		/* RFC 7323 */
@@ -97,9 +98,36 @@ struct xtcp_port;
  * @dupacks: duplicate ACKs in a row (RFC 5681 2)
  * @in_recovery: in fast recovery (RFC 6582) until @recover is acknowledged
  * @recover: highest sequence number sent when fast recovery began
+ * @sacked_out: bytes below @snd_nxt the peer SACKed (xtcp_sack.c); for a
+ *	peer without SACK, an MSS per duplicate ACK before recovery (so that
+ *	limited transmit, RFC 3042, sends new data on the first two)
+ * @lost_out: bytes below @snd_nxt marked lost, retransmitted or not
+ * @retrans_out: bytes of lost segments retransmitted and not yet
+ *	acknowledged or SACKed
+ * @highest_sack: end of the highest SACKed sequence, valid while
+ *	@sacked_out
+ * @prior_cwnd: @cwnd when SACK recovery began (RFC 6937 RecoverFS)
+ * @prr_delivered: segments delivered during SACK recovery (RFC 6937)
+ * @prr_out: segments sent during SACK recovery (RFC 6937)
+ * @rack_sent_us: send time of the most recently sent segment known to have
+ *	been delivered (RFC 8985 RACK.xmit_ts)
+ * @rack_rtt_us: the RTT that delivery measured (RACK.rtt)
+ * @min_rtt_us: smallest RTT sample of the connection, 0 before the first
+ * @tlp_high_seq: @snd_nxt when a tail loss probe left, 0 once that is
+ *	acknowledged (one probe per tail episode)
+ * @in_loss: after an RTO, until what was sent before it is acknowledged
+ *	(TCP_CA_Loss): no fast recovery, @recover marks the end
  * @send_head: first segment of the write queue not sent yet, or NULL
  * @ofo: segments above @rcv_nxt, by sequence number
  * @syn_retries: SYN retransmissions before connect() fails (TCP_SYNCNT)
+ * @rcvq_space: bytes the application read in the last measured receiver
+ *	RTT (receive-buffer autotuning, xtcp_buf.c)
+ * @rcvq_seq: @copied_seq when that measure began
+ * @rcvq_time_us: when it began
+ * @rcv_rtt_us8: the receiver's RTT estimate, eight times, in microseconds
+ * @rcv_rtt_seq: without timestamps, the sequence number whose arrival ends
+ *	the current RTT measure
+ * @rcv_rtt_time_us: when that measure began, 0 before the first
  * @synq_overflow: listener: jiffies when its SYN queue last overflowed (SYN
  *	cookies are checked for a while after), 0 if never
  * @nonagle: TCP_NAGLE_OFF (TCP_NODELAY), TCP_NAGLE_CORK (TCP_CORK) and
@@ -177,11 +205,29 @@ struct xtcp_sock {
 	u32	max_packets_out;
 	u32	cwnd_usage_seq;
 	u8	dupacks;
-	u8	in_recovery:1;
+	u8	in_recovery:1,
+		in_loss:1;
 	u32	recover;
+	u32	sacked_out;
+	u32	lost_out;
+	u32	retrans_out;
+	u32	highest_sack;
+	u32	prior_cwnd;
+	u32	prr_delivered;
+	u32	prr_out;
+	u64	rack_sent_us;
+	u32	rack_rtt_us;
+	u32	min_rtt_us;
+	u32	tlp_high_seq;
 
 	struct sk_buff		*send_head;
 	struct xtcp_ofo		ofo;
+	u32	rcvq_space;
+	u32	rcvq_seq;
+	u64	rcvq_time_us;
+	u32	rcv_rtt_us8;
+	u32	rcv_rtt_seq;
+	u64	rcv_rtt_time_us;
 	unsigned long		synq_overflow;
 
 	u8	nonagle;
@@ -213,6 +259,9 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
  * @end_seq: @seq + SYN + FIN + payload length
  * @flags: TCP header flags (TCPHDR_*)
  * @retransmitted: sent more than once (Karn's rule: no RTT sample)
+ * @sacked: the peer SACKed all of it (xtcp_sack.c)
+ * @lost: taken for lost (RFC 6675 IsLost, or RACK), until acknowledged
+ * @retrans: lost and retransmitted since, not yet acknowledged or SACKed
  * @sent_us: when it was last sent, in microseconds (tcp_clock_us())
  * @tsval: received: the peer's timestamp value
  * @tsecr: received: the timestamp the peer echoes, 0 if none
@@ -223,7 +272,10 @@ struct xtcp_skb_cb {
 	u32	end_seq;
 	u8	flags;
 	u8	retransmitted:1,
-		saw_tstamp:1;
+		saw_tstamp:1,
+		sacked:1,
+		lost:1,
+		retrans:1;
 	u64	sent_us;
 	u32	tsval;
 	u32	tsecr;
@@ -252,6 +304,25 @@ static inline bool xtcp_seq_between(u32 a, u32 b, u32 c)
 static inline u32 xtcp_flight(const struct xtcp_sock *xs)
 {
 	return xs->snd_nxt - xs->snd_una;
+}
+
+/*
+ * Bytes still in the network (RFC 6675 "pipe", tcp_packets_in_flight()):
+ * sent and not acknowledged, less what the peer SACKed and what is lost,
+ * plus the retransmissions of what is lost.
+ */
+static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
+{
+	u32 left = xs->sacked_out + xs->lost_out;
+	u32 out = xtcp_flight(xs) + xs->retrans_out;
+
+	return out > left ? out - left : 0;
+}
+
+/* Bytes as segments of the current MSS, rounded up. */
+static inline u32 xtcp_packets(const struct xtcp_sock *xs, u32 bytes)
+{
+	return DIV_ROUND_UP(bytes, max(xs->mss_cache, 1U));
 }
 
 #endif /* _XTCP_H */

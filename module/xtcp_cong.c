@@ -563,11 +563,6 @@ static bool xtcp_is_cwnd_limited(const struct xtcp_sock *xs)
 	return false;
 }
 
-static u32 xtcp_packets(const struct xtcp_sock *xs, u32 bytes)
-{
-	return DIV_ROUND_UP(bytes, max(xs->mss_cache, 1U));
-}
-
 /**
  * xtcp_cong_on_ack() - new data was acknowledged outside fast recovery
  * @sk: socket, locked
@@ -720,7 +715,7 @@ static void xtcp_cwnd_application_limited(struct sock *sk)
 void xtcp_cong_validate(struct sock *sk, bool sent)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 in_flight = xtcp_packets(xs, xtcp_flight(xs));
+	u32 in_flight = xtcp_packets(xs, xtcp_in_flight(xs));
 	bool limited = in_flight >= xs->cwnd;
 
 	if (!sent && !limited)

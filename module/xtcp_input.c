@@ -25,6 +25,7 @@
 #include <asm/unaligned.h>
 
 #include "xtcp.h"
+#include "xtcp_buf.h"
 #include "xtcp_cong.h"
 #include "xtcp_ehash.h"
 #include "xtcp_input.h"
@@ -34,10 +35,25 @@
 #include "xtcp_pernet.h"
 #include "xtcp_reqsk.h"
 #include "xtcp_route.h"
+#include "xtcp_sack.h"
 #include "xtcp_sock.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
 #include "xtcp_tw.h"
+
+static void xtcp_parse_sacks(struct xtcp_options *opt, const unsigned char *ptr,
+			     int opsize)
+{
+	int n = (opsize - TCPOLEN_SACK_BASE) / TCPOLEN_SACK_PERBLOCK;
+	int i;
+
+	n = min(n, XTCP_MAX_SACKS);
+	for (i = 0; i < n; i++, ptr += TCPOLEN_SACK_PERBLOCK) {
+		opt->sacks[i].start = get_unaligned_be32(ptr);
+		opt->sacks[i].end = get_unaligned_be32(ptr + 4);
+	}
+	opt->num_sacks = n;
+}
 
 /**
  * xtcp_input_parse_options() - read the options of a segment
@@ -90,6 +106,12 @@ void xtcp_input_parse_options(const struct tcphdr *th, struct xtcp_options *opt)
 			if (opsize == TCPOLEN_SACK_PERM && th->syn)
 				opt->sack_ok = true;
 			break;
+		case TCPOPT_SACK:
+			if (opsize >= TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK &&
+			    !((opsize - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK) &&
+			    !th->syn)
+				xtcp_parse_sacks(opt, ptr, opsize);
+			break;
 		}
 		ptr += opsize - 2;
 		length -= opsize;
@@ -132,8 +154,10 @@ static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
 	} else {
 		return;
 	}
+	if (!xs->min_rtt_us || sample_us < xs->min_rtt_us)
+		xs->min_rtt_us = max(sample_us, 1U);
 	xs->rto = xtcp_timer_rtt_sample(&xs->srtt_us, &xs->rttvar_us, sample_us,
-					jiffies_to_usecs(XTCP_RTO_MIN));
+					xtcp_timer_rto_min_us(sk));
 	xtcp_cong_rtt_sample(sk, sample_us);
 }
 
@@ -145,8 +169,9 @@ static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
 static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 *sent_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb;
 	u32 acked = ack - xs->snd_una;
+	u64 now_us = tcp_clock_us();
+	struct sk_buff *skb;
 
 	*sent_us = 0;
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
@@ -155,6 +180,8 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 *sent_us)
 		if (xtcp_seq_after(cb->end_seq, ack))
 			break;
 		*sent_us = cb->retransmitted ? 0 : cb->sent_us;
+		if (!cb->sacked)
+			xtcp_sack_delivered(sk, skb, now_us);
 		if (xs->send_head == skb)
 			xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 					NULL : skb->next;
@@ -182,9 +209,11 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 *sent_us)
 }
 
 /*
- * A duplicate ACK (RFC 5681 2). The third starts fast retransmit and fast
- * recovery (RFC 5681 3.2, RFC 6582 NewReno); further ones inflate the window
- * by the segment each stands for having left the network.
+ * A duplicate ACK from a peer without SACK (RFC 5681 2). The first two
+ * each let one new segment out (limited transmit, RFC 3042: counted as
+ * having left the network, as tcp_add_reno_sack() does); the third starts
+ * fast retransmit and fast recovery (RFC 5681 3.2, RFC 6582 NewReno);
+ * further ones inflate the window by the segment each stands for.
  */
 static void xtcp_dupack(struct sock *sk)
 {
@@ -194,8 +223,15 @@ static void xtcp_dupack(struct sock *sk)
 		xs->cwnd++;
 		return;
 	}
-	if (++xs->dupacks < 3)
+	if (xs->in_loss)
 		return;
+	if (++xs->dupacks < 3) {
+		xs->sacked_out = min(xs->dupacks * xs->mss_cache,
+				     xtcp_flight(xs));
+		return;
+	}
+	xs->sacked_out = 0;
+	xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_RENO_RECOVERY);
 	/* The socket's algorithm picks the threshold (Reno: half, CUBIC: 0.7). */
 	xtcp_cong_enter_recovery(sk);
 	xs->cwnd = min(xs->ssthresh + 3, XTCP_CWND_MAX);
@@ -222,6 +258,18 @@ static void xtcp_recovery_ack(struct sock *sk, u32 ack, u32 acked)
 	xs->cwnd = xs->cwnd > segs ? xs->cwnd - segs + 1 : 1;
 }
 
+/* The SACK blocks of an ACK into the scoreboard; bytes newly SACKed. */
+static u32 xtcp_sack_ack_blocks(struct sock *sk, const struct tcphdr *th,
+				u32 ack)
+{
+	struct xtcp_options opt;
+
+	if (th->doff * 4 < sizeof(*th) + TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK)
+		return 0;
+	xtcp_input_parse_options(th, &opt);
+	return xtcp_sack_tag(sk, opt.sacks, opt.num_sacks, ack);
+}
+
 /* Whether our FIN, the last thing we queued, is acknowledged. */
 static bool xtcp_fin_acked(const struct sock *sk)
 {
@@ -237,8 +285,8 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ack = ntohl(th->ack_seq);
+	u32 acked = 0, sacked = 0;
 	u64 sent_us;
-	u32 acked;
 
 	if (xtcp_seq_after(ack, xs->snd_max)) {
 		/* Acknowledges something never sent. */
@@ -253,8 +301,10 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 	inet_csk(sk)->icsk_probes_out = 0;
 	xs->rcv_tstamp = tcp_jiffies32;		/* keepalive idle time */
 
-	if (ack == xs->snd_una && xtcp_flight(xs) && cb->end_seq == cb->seq &&
-	    ((u32)ntohs(th->window) << xs->snd_wscale) == xs->snd_wnd)
+	if (xs->sack_ok)
+		sacked = xtcp_sack_ack_blocks(sk, th, ack);
+	else if (ack == xs->snd_una && xtcp_flight(xs) && cb->end_seq == cb->seq &&
+		 ((u32)ntohs(th->window) << xs->snd_wscale) == xs->snd_wnd)
 		xtcp_dupack(sk);
 
 	if (xtcp_seq_after(ack, xs->snd_una)) {
@@ -263,20 +313,36 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 		inet_csk(sk)->icsk_retransmits = 0;
 		inet_csk(sk)->icsk_probes_out = 0;
 		xs->retransmits = 0;
-		if (xs->in_recovery)
-			xtcp_recovery_ack(sk, ack, acked);
-		else
-			xtcp_cong_on_ack(sk, acked);
-		xs->dupacks = 0;
+		/* The data sent before the RTO is all acknowledged (Loss -> Open). */
+		if (xs->in_loss && !xtcp_seq_before(ack, xs->recover)) {
+			xs->in_loss = 0;
+			xtcp_cong_set_state(sk, TCP_CA_Open);
+		}
+		if (!xs->sack_ok) {
+			if (xs->in_recovery)
+				xtcp_recovery_ack(sk, ack, acked);
+			else
+				xtcp_cong_on_ack(sk, acked);
+			xs->dupacks = 0;
+			xs->sacked_out = 0;
+		}
+		/* The tail the probe was for is acknowledged. */
+		if (xs->tlp_high_seq && !xtcp_seq_before(ack, xs->tlp_high_seq))
+			xs->tlp_high_seq = 0;
 		/* With nothing in flight, a shut window needs the probe timer
 		 * (armed by xtcp_output_write_xmit()), not the RTO.
 		 */
 		if (!xtcp_flight(xs))
 			xtcp_timer_clear_rto(sk);
-		else
+		else if (!xtcp_timer_schedule_tlp(sk, true))
 			xtcp_timer_reset_rto(sk);	/* RFC 6298 5.3 */
 		sk->sk_write_space(sk);
 	}
+	if (xs->sack_ok && !xtcp_sack_ack(sk, acked, sacked) && acked)
+		xtcp_cong_on_ack(sk, acked);
+	/* The window grew: room to queue it (not when the window is full). */
+	if (acked && xtcp_packets(xs, xtcp_in_flight(xs)) < xs->cwnd)
+		xtcp_buf_sndbuf_expand(sk);
 
 	/* RFC 9293 3.10.7.4: take the window from the newest segment. */
 	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
@@ -438,6 +504,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xs->ack_pending = 1;
 		return;
 	}
+	xtcp_buf_rcv_rtt_measure(sk, skb);
 	/* A GRO-merged skb counts for each full segment in it. */
 	full = max_t(int, xs->adv_mss - TCPOLEN_TSTAMP_ALIGNED, 1);
 	xs->unacked_segs = min_t(u32, xs->unacked_segs + skb->len / full, U8_MAX);

@@ -14,6 +14,19 @@ struct sock;
 struct sk_buff;
 struct tcphdr;
 
+/* Most SACK blocks an option carries: 4 fill the 40 option bytes. */
+#define XTCP_MAX_SACKS	4
+
+/**
+ * struct xtcp_sack_block - one SACK block: [@start, @end) was received
+ * @start: first sequence number of the block
+ * @end: sequence number after the block
+ */
+struct xtcp_sack_block {
+	u32	start;
+	u32	end;
+};
+
 /**
  * struct xtcp_options - TCP options found in a segment
  * @mss: MSS option, 0 if absent
@@ -22,14 +35,18 @@ struct tcphdr;
  * @saw_tstamp: timestamp option seen
  * @tsval: its value
  * @tsecr: its echo reply
+ * @num_sacks: SACK blocks in @sacks (not on a SYN)
+ * @sacks: the SACK option's blocks, in the order sent (RFC 2018)
  */
 struct xtcp_options {
 	u16	mss;
 	s8	wscale;
 	bool	sack_ok;
 	bool	saw_tstamp;
+	u8	num_sacks;
 	u32	tsval;
 	u32	tsecr;
+	struct xtcp_sack_block	sacks[XTCP_MAX_SACKS];
 };
 
 bool xtcp_input_paws_ok(u32 ts_recent, u32 ts_recent_stamp, u32 tsval,

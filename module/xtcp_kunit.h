@@ -14,5 +14,7 @@ extern struct kunit_suite xtcp_cong_test_suite;
 extern struct kunit_suite xtcp_route_test_suite;
 extern struct kunit_suite xtcp_cookie_test_suite;
 extern struct kunit_suite xtcp_ofo_test_suite;
+extern struct kunit_suite xtcp_sack_test_suite;
+extern struct kunit_suite xtcp_buf_test_suite;
 
 #endif /* _XTCP_KUNIT_H */

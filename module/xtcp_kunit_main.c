@@ -12,7 +12,8 @@ kunit_test_suites(&xtcp_proto_test_suite, &xtcp_sock_test_suite,
 		  &xtcp_route_test_suite, &xtcp_options_test_suite,
 		  &xtcp_seq_test_suite, &xtcp_rto_test_suite,
 		  &xtcp_cong_test_suite, &xtcp_cookie_test_suite,
-		  &xtcp_ofo_test_suite);
+		  &xtcp_ofo_test_suite, &xtcp_sack_test_suite,
+		  &xtcp_buf_test_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for xtcp");

@@ -391,6 +391,7 @@ struct sk_buff *xtcp_output_alloc_skb(struct sock *sk, unsigned int size,
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	return skb;
 }
+XTCP_EXPORT_FOR_KUNIT(xtcp_output_alloc_skb);
 
 /**
  * xtcp_output_queue_skb() - append a segment to the write queue
@@ -409,6 +410,7 @@ void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb)
 		xs->send_head = skb;
 	xs->write_seq = XTCP_SKB_CB(skb)->end_seq;
 }
+XTCP_EXPORT_FOR_KUNIT(xtcp_output_queue_skb);
 
 /**
  * xtcp_output_initial_window() - our first window and its scale
@@ -505,14 +507,22 @@ static int xtcp_unclone(struct sk_buff *skb)
 	return 0;
 }
 
-/*
- * Cut queued @skb after @len payload bytes into two segments (tcp_fragment()),
- * so that a window or a (shrunken) MSS smaller than the segment can still be
- * used, or one lost MSS of a large segment resent. Payload in page frags
- * moves to the new segment by reference. The split edits the shared info,
- * so a clone of @skb still in flight first gets @skb's own copy of it.
+/**
+ * xtcp_output_split() - cut a queued segment in two (tcp_fragment())
+ * @sk: socket, locked
+ * @skb: segment of the write queue
+ * @len: payload bytes that stay in @skb; the rest goes to a new segment
+ *	queued right after it
+ *
+ * So that a window or a (shrunken) MSS smaller than the segment can still be
+ * used, one lost MSS of a large segment resent, or a SACK block's edge
+ * marked. Payload in page frags moves to the new segment by reference. The
+ * split edits the shared info, so a clone of @skb still in flight first gets
+ * @skb's own copy of it. The new segment inherits @skb's marks.
+ *
+ * Return: 0, -EINVAL if @len does not fall inside the payload, -ENOBUFS.
  */
-static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
+int xtcp_output_split(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
 	u32 rest = skb->len - len;
@@ -537,6 +547,9 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	tcb->end_seq = cb->end_seq;
 	tcb->flags = cb->flags;
 	tcb->retransmitted = cb->retransmitted;
+	tcb->sacked = cb->sacked;
+	tcb->lost = cb->lost;
+	tcb->retrans = cb->retrans;
 	tcb->sent_us = cb->sent_us;
 	/* FIN and PSH belong to the last byte. */
 	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
@@ -631,24 +644,22 @@ int xtcp_output_send_syn(struct sock *sk)
 }
 
 /**
- * xtcp_output_retransmit_head() - send the oldest unacknowledged segment again
+ * xtcp_output_retransmit() - send a segment of the write queue again
  * @sk: socket, locked (socket lock or bh lock with the owner absent)
+ * @skb: the segment, sent before; cut to one MSS first
  *
  * Return: 0, or a negative errno if it could not be sent now.
  */
-int xtcp_output_retransmit_head(struct sock *sk)
+int xtcp_output_retransmit(struct sock *sk, struct sk_buff *skb)
 {
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!skb)
-		return 0;
 	/*
 	 * One MSS: the hole at the head of a large segment, or the path MTU
 	 * shrank since it was queued.
 	 */
 	if (skb->len > xs->mss_cache)
-		xtcp_split(sk, skb, xs->mss_cache);
+		xtcp_output_split(sk, skb, xs->mss_cache);
 	XTCP_SKB_CB(skb)->retransmitted = 1;
 	if (XTCP_SKB_CB(skb)->flags & TCPHDR_SYN)
 		trace_xtcp_syn_send(sk, XTCP_SKB_CB(skb)->seq, xs->adv_mss,
@@ -663,17 +674,34 @@ int xtcp_output_retransmit_head(struct sock *sk)
 	return xtcp_transmit_skb(sk, skb, true);
 }
 
+/**
+ * xtcp_output_retransmit_head() - send the oldest unacknowledged segment again
+ * @sk: socket, locked (socket lock or bh lock with the owner absent)
+ *
+ * Return: 0, or a negative errno if it could not be sent now.
+ */
+int xtcp_output_retransmit_head(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	return skb ? xtcp_output_retransmit(sk, skb) : 0;
+}
+
 /*
- * Usable window in bytes: what the peer offers and what the congestion
- * window allows (Reno, RFC 5681), minus what is in flight.
+ * Usable window in bytes: what the congestion window allows beyond what is
+ * in the network (RFC 5681; RFC 6675's pipe with SACK), within what the
+ * peer's window offers beyond the oldest unacknowledged byte.
  */
 static u32 xtcp_send_window(const struct xtcp_sock *xs)
 {
 	u32 cwnd_bytes = min_t(u64, (u64)xs->cwnd * xs->mss_cache, U32_MAX);
-	u32 wnd = min(xs->snd_wnd, cwnd_bytes);
+	u32 in_flight = xtcp_in_flight(xs);
 	u32 flight = xtcp_flight(xs);
+	u32 cwnd_room, rwnd_room;
 
-	return wnd > flight ? wnd - flight : 0;
+	cwnd_room = cwnd_bytes > in_flight ? cwnd_bytes - in_flight : 0;
+	rwnd_room = xs->snd_wnd > flight ? xs->snd_wnd - flight : 0;
+	return min(cwnd_room, rwnd_room);
 }
 
 /*
@@ -702,6 +730,73 @@ static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb)
 	       !xtcp_seq_after(xs->snd_sml, xs->snd_nxt);
 }
 
+/* Send @skb, the send head, and move the send head past it. */
+static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	cb->flags |= TCPHDR_ACK;
+	if (xtcp_seq_before(cb->seq, xs->snd_max))
+		cb->retransmitted = 1;
+	xtcp_cong_data_sent(sk);
+	if (xtcp_transmit_skb(sk, skb, true) == -ENOBUFS)
+		return -ENOBUFS;
+	if (xs->in_recovery)
+		xs->prr_out += xtcp_packets(xs, cb->end_seq - xs->snd_nxt);
+	xs->snd_nxt = cb->end_seq;
+	/* Minshall: its last segment (or it) was short. */
+	if (skb->len % max(xs->mss_cache, 1U))
+		xs->snd_sml = cb->end_seq;
+	if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
+		xs->snd_max = xs->snd_nxt;
+	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			NULL : skb->next;
+	return 0;
+}
+
+/**
+ * xtcp_output_loss_probe() - send a tail loss probe (RFC 8985 7.3, as
+ *	tcp_send_loss_probe())
+ * @sk: established socket with data in flight, locked
+ *
+ * One segment of new data if the peer's window takes it (the congestion
+ * window aside, as Linux), else the last segment sent once more: either
+ * way its ACK, with SACK, shows what the tail lost, so that fast recovery
+ * repairs it instead of the RTO.
+ *
+ * Return: 0 if a probe left, else a negative errno.
+ */
+int xtcp_output_loss_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = max(xs->mss_cache, 1U);
+	struct sk_buff *skb = xs->send_head;
+
+	if (skb && skb->len) {
+		if (skb->len > mss)
+			xtcp_output_split(sk, skb, mss);
+		if (!xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq,
+				    xs->snd_una + xs->snd_wnd))
+			return xtcp_xmit_new(sk, skb);
+	}
+	if (!skb)
+		skb = skb_peek_tail(&sk->sk_write_queue);
+	else if (!skb_queue_is_first(&sk->sk_write_queue, skb))
+		skb = skb->prev;
+	else
+		skb = NULL;
+	if (!skb || !xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt))
+		return -EAGAIN;
+	/* Only its last MSS. */
+	if (skb->len > mss &&
+	    !xtcp_output_split(sk, skb, rounddown(skb->len - 1, mss)))
+		skb = skb->next;
+	if (XTCP_SKB_CB(skb)->sacked)
+		return -EAGAIN;
+	return xtcp_output_retransmit(sk, skb);
+}
+
 /**
  * xtcp_output_write_xmit() - send queued data as far as the windows allow
  * @sk: established (or closing) socket, locked
@@ -720,9 +815,16 @@ void xtcp_output_write_xmit(struct sock *sk)
 		u32 len = cb->end_seq - xs->snd_nxt;
 		u32 max_len;
 
-		/* Segments resent after an RTO may start below snd_nxt. */
-		if (xtcp_seq_before(cb->seq, xs->snd_nxt) &&
-		    !xtcp_seq_after(cb->end_seq, xs->snd_nxt)) {
+		/*
+		 * Segments resent after an RTO may start below snd_nxt; what
+		 * the peer SACKed is not resent.
+		 */
+		if ((xtcp_seq_before(cb->seq, xs->snd_nxt) &&
+		     !xtcp_seq_after(cb->end_seq, xs->snd_nxt)) || cb->sacked) {
+			if (xtcp_seq_after(cb->end_seq, xs->snd_nxt)) {
+				xs->sacked_out += cb->end_seq - xs->snd_nxt;
+				xs->snd_nxt = cb->end_seq;
+			}
 			xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 					NULL : skb->next;
 			continue;
@@ -733,7 +835,7 @@ void xtcp_output_write_xmit(struct sock *sk)
 		 */
 		max_len = sk_can_gso(sk) ? sk->sk_gso_max_segs * mss : mss;
 		if (skb->len > max_len)
-			xtcp_split(sk, skb, max_len);
+			xtcp_output_split(sk, skb, max_len);
 		if (xtcp_nagle_hold(sk, skb))
 			break;
 		len = cb->end_seq - xs->snd_nxt;
@@ -746,32 +848,20 @@ void xtcp_output_write_xmit(struct sock *sk)
 			 * now, the rest when ACKs open the window (as
 			 * tcp_mss_split_point()).
 			 */
-			if (wnd >= mss && !xtcp_split(sk, skb, rounddown(wnd, mss)))
+			if (wnd >= mss && !xtcp_output_split(sk, skb, rounddown(wnd, mss)))
 				goto send;
 			/*
 			 * A window smaller than the segment, with nothing in
 			 * flight to open it further: use what there is
 			 * (tcp_write_wakeup()), else the sender would stall.
 			 */
-			if (xtcp_flight(xs) || !wnd || xtcp_split(sk, skb, wnd))
+			if (xtcp_flight(xs) || !wnd || xtcp_output_split(sk, skb, wnd))
 				break;
 			len = wnd;
 		}
 send:
-		cb->flags |= TCPHDR_ACK;
-		if (xtcp_seq_before(cb->seq, xs->snd_max))
-			cb->retransmitted = 1;
-		xtcp_cong_data_sent(sk);
-		if (xtcp_transmit_skb(sk, skb, true) == -ENOBUFS)
+		if (xtcp_xmit_new(sk, skb))
 			break;
-		xs->snd_nxt = cb->end_seq;
-		/* Minshall: its last segment (or it) was short. */
-		if (skb->len % mss)
-			xs->snd_sml = cb->end_seq;
-		if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
-			xs->snd_max = xs->snd_nxt;
-		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				NULL : skb->next;
 		sent = true;
 	}
 	xtcp_cong_validate(sk, sent);
@@ -779,7 +869,9 @@ send:
 	if (!xs->send_head ||
 	    !xtcp_seq_before(XTCP_SKB_CB(xs->send_head)->seq, xs->push_seq))
 		xs->nonagle &= ~TCP_NAGLE_PUSH;
-	if (sent && inet_csk(sk)->icsk_pending != ICSK_TIME_RETRANS)
+	/* A tail loss probe before the RTO (as tcp_event_new_data_sent()). */
+	if (sent && !xtcp_timer_schedule_tlp(sk, false) &&
+	    inet_csk(sk)->icsk_pending != ICSK_TIME_RETRANS)
 		xtcp_timer_reset_rto(sk);
 	/* Data waits, nothing is in flight, the peer's window is shut: probe. */
 	if (xs->send_head && !xtcp_flight(xs) && !xtcp_timer_rto_pending(sk))

@@ -65,7 +65,10 @@ struct sk_buff *xtcp_output_alloc_skb(struct sock *sk, unsigned int size,
 				      gfp_t gfp);
 void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb);
 int xtcp_output_send_syn(struct sock *sk);
+int xtcp_output_retransmit(struct sock *sk, struct sk_buff *skb);
 int xtcp_output_retransmit_head(struct sock *sk);
+int xtcp_output_loss_probe(struct sock *sk);
+int xtcp_output_split(struct sock *sk, struct sk_buff *skb, u32 len);
 int xtcp_output_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_output_write_xmit(struct sock *sk);
 void xtcp_output_send_ack(struct sock *sk);

@@ -19,7 +19,7 @@ struct sock;
 struct xtcp_cong_ops;
 struct xtcp_route_cache;
 
-/* Counters of the passive open, shown in /proc/net/stat/xtcp. */
+/* Counters shown in /proc/net/stat/xtcp. */
 enum xtcp_stat {
 	XTCP_STAT_SYNQ_OVERFLOW,	/* SYN queue full when a SYN came */
 	XTCP_STAT_LISTEN_OVERFLOW,	/* accept queue full (ListenOverflows) */
@@ -28,6 +28,13 @@ enum xtcp_stat {
 	XTCP_STAT_COOKIE_RECV,		/* SyncookiesRecv: valid cookie ACKs */
 	XTCP_STAT_COOKIE_FAILED,	/* SyncookiesFailed */
 	XTCP_STAT_PAWS_ESTAB,		/* PAWSEstab: old timestamp dropped */
+	XTCP_STAT_RENO_RECOVERY,	/* TCPRenoRecovery: NewReno fast recovery */
+	XTCP_STAT_SACK_RECOVERY,	/* TCPSackRecovery: SACK-based recovery */
+	XTCP_STAT_FAST_RETRANS,		/* TCPFastRetrans: resent in recovery */
+	XTCP_STAT_LOST_RETRANSMIT,	/* TCPLostRetransmit: (RACK) */
+	XTCP_STAT_DSACK_RECV,		/* TCPDSACKRecv */
+	XTCP_STAT_SACK_RENEGING,	/* TCPSACKReneging */
+	XTCP_STAT_LOSS_PROBES,		/* TCPLossProbes: tail loss probes */
 	XTCP_STAT_MAX
 };
 

@@ -134,7 +134,9 @@ static void xtcp_seq_timer(struct sock *sk, int *which, unsigned long *when)
 
 	*which = 0;
 	*when = jiffies;
-	if (icsk->icsk_pending == ICSK_TIME_RETRANS &&
+	/* A loss probe shows as the retransmission timer, as in /proc/net/tcp. */
+	if ((icsk->icsk_pending == ICSK_TIME_RETRANS ||
+	     icsk->icsk_pending == ICSK_TIME_LOSS_PROBE) &&
 	    timer_pending(&icsk->icsk_retransmit_timer)) {
 		*which = 1;
 		*when = icsk->icsk_retransmit_timer.expires;
@@ -192,7 +194,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-/* /proc/net/stat/xtcp: the passive open's counters, as netstat names them. */
+/* /proc/net/stat/xtcp: xtcp's counters, as netstat names them. */
 static int xtcp_stat_show(struct seq_file *seq, void *v)
 {
 	static const char * const names[XTCP_STAT_MAX] = {
@@ -203,6 +205,13 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 		[XTCP_STAT_COOKIE_RECV]		= "SyncookiesRecv",
 		[XTCP_STAT_COOKIE_FAILED]	= "SyncookiesFailed",
 		[XTCP_STAT_PAWS_ESTAB]		= "PAWSEstab",
+		[XTCP_STAT_RENO_RECOVERY]	= "TCPRenoRecovery",
+		[XTCP_STAT_SACK_RECOVERY]	= "TCPSackRecovery",
+		[XTCP_STAT_FAST_RETRANS]	= "TCPFastRetrans",
+		[XTCP_STAT_LOST_RETRANSMIT]	= "TCPLostRetransmit",
+		[XTCP_STAT_DSACK_RECV]		= "TCPDSACKRecv",
+		[XTCP_STAT_SACK_RENEGING]	= "TCPSACKReneging",
+		[XTCP_STAT_LOSS_PROBES]		= "TCPLossProbes",
 	};
 	struct net *net = seq_file_single_net(seq);
 	int i;

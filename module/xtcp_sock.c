@@ -29,6 +29,7 @@
 #include <net/tcp_states.h>
 
 #include "xtcp.h"
+#include "xtcp_buf.h"
 #include "xtcp_cong.h"
 #include "xtcp_connect.h"
 #include "xtcp_ehash.h"
@@ -218,18 +219,10 @@ void xtcp_sock_set_state(struct sock *sk, int state)
  */
 void xtcp_sock_established(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
 	xtcp_sock_set_state(sk, TCP_ESTABLISHED);
 	trace_xtcp_established(sk);
 	xtcp_timer_keepalive_init(sk);
-	/* Room for the initial window and its ACK clock, as tcp_sndbuf_expand(). */
-	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
-		WRITE_ONCE(sk->sk_sndbuf,
-			   min_t(int, READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_wmem[2]),
-				 max_t(int, sk->sk_sndbuf,
-				       4 * XTCP_INIT_CWND * SKB_TRUESIZE(xs->mss_cache +
-									 MAX_TCP_HEADER))));
+	xtcp_buf_init(sk);
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);
 		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -383,17 +376,16 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	xs->push_seq = 0;
 	xs->rcv_tstamp = tcp_jiffies32;
 	xs->retrans_stamp = 0;
-	/* Karn: a SYN-ACK sent once times the round trip. */
-	if (!req->num_retrans && xreq->snt_synack_us)
-		xs->rto = xtcp_timer_rtt_sample(&xs->srtt_us, &xs->rttvar_us,
-						tcp_clock_us() - xreq->snt_synack_us,
-						jiffies_to_usecs(XTCP_RTO_MIN));
-
 	/* Without a route now, transmission looks again (xtcp_output_route()). */
 	rt = xtcp_connect_route_sk(sk);
 	if (!IS_ERR(rt))
 		sk_setup_caps(sk, &rt->dst);
 	xtcp_output_sync_mss(sk);
+	/* Karn: a SYN-ACK sent once times the round trip. */
+	if (!req->num_retrans && xreq->snt_synack_us)
+		xs->rto = xtcp_timer_rtt_sample(&xs->srtt_us, &xs->rttvar_us,
+						tcp_clock_us() - xreq->snt_synack_us,
+						xtcp_timer_rto_min_us(sk));
 	return sk;
 }
 
@@ -1095,6 +1087,8 @@ found:
 		}
 	} while (len > 0);
 
+	if (copied > 0)
+		xtcp_buf_rcv_space_adjust(sk);
 	xtcp_cleanup_rbuf(sk, copied);
 	return copied;
 }

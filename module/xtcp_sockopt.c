@@ -415,7 +415,8 @@ static void xtcp_sockopt_info(struct sock *sk, struct tcp_info *info)
 
 	slow = lock_sock_fast(sk);
 	info->tcpi_ca_state = xs->in_recovery ? TCP_CA_Recovery :
-			      xs->retransmits ? TCP_CA_Loss : TCP_CA_Open;
+			      xs->retransmits || xs->in_loss ? TCP_CA_Loss :
+			      TCP_CA_Open;
 	info->tcpi_retransmits = icsk->icsk_retransmits;
 	info->tcpi_probes = icsk->icsk_probes_out;
 	info->tcpi_backoff = icsk->icsk_retransmits;
@@ -440,8 +441,10 @@ static void xtcp_sockopt_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_rcv_mss = min3(info->tcpi_advmss, xs->mss_cache,
 					  (u32)XTCP_DEFAULT_MSS);
 		info->tcpi_last_ack_recv = jiffies_to_msecs(now - xs->rcv_tstamp);
-		info->tcpi_rcv_space = min(xs->rcv_wnd,
+		info->tcpi_rcv_space = xs->rcvq_space ?:
+				       min(xs->rcv_wnd,
 					   (u32)XTCP_INIT_CWND * xs->adv_mss);
+		info->tcpi_rcv_rtt = xs->rcv_rtt_us8 >> 3;
 		info->tcpi_rcv_ssthresh = xs->rcv_wnd;
 	}
 	xtcp_sockopt_count_flight(sk, &info->tcpi_unacked, &info->tcpi_retrans);
@@ -450,7 +453,11 @@ static void xtcp_sockopt_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_rttvar = xs->rttvar_us;
 	info->tcpi_snd_ssthresh = min_t(u32, xs->ssthresh, TCP_INFINITE_SSTHRESH);
 	info->tcpi_notsent_bytes = max_t(int, 0, xs->write_seq - xs->snd_nxt);
-	info->tcpi_min_rtt = ~0U;
+	info->tcpi_min_rtt = xs->min_rtt_us ?: ~0U;
+	if (xs->sack_ok) {
+		info->tcpi_sacked = xtcp_packets(xs, xs->sacked_out);
+		info->tcpi_lost = xtcp_packets(xs, xs->lost_out);
+	}
 	info->tcpi_snd_wnd = xs->snd_wnd;
 	unlock_sock_fast(sk, slow);
 }

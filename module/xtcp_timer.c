@@ -12,6 +12,8 @@
 #include "xtcp.h"
 #include "xtcp_cong.h"
 #include "xtcp_output.h"
+#include "xtcp_pernet.h"
+#include "xtcp_sack.h"
 #include "xtcp_sock.h"
 #include "xtcp_sockopt.h"
 #include "xtcp_timer.h"
@@ -56,6 +58,24 @@ u32 xtcp_timer_rtt_sample(u32 *srtt_us, u32 *rttvar_us, u32 sample_us,
 XTCP_EXPORT_FOR_KUNIT(xtcp_timer_rtt_sample);
 
 /**
+ * xtcp_timer_rto_min_us() - the floor of the RTO's variation term
+ * @sk: socket, locked, with its route set
+ *
+ * As tcp_rto_min(): the route's rto_min when set (ip route ... rto_min,
+ * which iproute2 always locks), else TCP_RTO_MIN's 200 ms.
+ *
+ * Return: microseconds.
+ */
+u32 xtcp_timer_rto_min_us(const struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get((struct sock *)sk);
+
+	if (dst && dst_metric_locked(dst, RTAX_RTO_MIN))
+		return jiffies_to_usecs(dst_metric_rtt(dst, RTAX_RTO_MIN));
+	return jiffies_to_usecs(XTCP_RTO_MIN);
+}
+
+/**
  * xtcp_timer_backoff() - RFC 6298 5.5: the RTO after a timeout
  * @rto: current RTO in jiffies
  *
@@ -78,6 +98,52 @@ void xtcp_timer_reset_rto(struct sock *sk)
 	icsk->icsk_pending = ICSK_TIME_RETRANS;
 	sk_reset_timer(sk, &icsk->icsk_retransmit_timer,
 		       jiffies + xtcp_sk(sk)->rto);
+}
+
+/**
+ * xtcp_timer_schedule_tlp() - arm a tail loss probe in the RTO's place
+ *	(RFC 8985 7.2, as tcp_schedule_loss_probe())
+ * @sk: socket, locked
+ * @advancing_rto: called where the RTO would be restarted (an ACK of new
+ *	data), so the RTO to stay ahead of is a whole one from now
+ *
+ * The probe timeout is two smoothed RTTs, plus TCP_RTO_MIN for the peer's
+ * delayed ACK when a single segment is in flight, and never after the RTO
+ * would fire. Only with SACK, outside recovery, with data in flight and
+ * net.ipv4.tcp_early_retrans 3 or 4 (its default), as Linux.
+ *
+ * Return: true if the probe was armed; false if the caller must arm the
+ * RTO as usual.
+ */
+bool xtcp_timer_schedule_tlp(struct sock *sk, bool advancing_rto)
+{
+	int early = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_early_retrans);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 timeout;
+	s64 rto_us;
+
+	if ((early != 3 && early != 4) || !xs->sack_ok || !head ||
+	    !xtcp_flight(xs) || xs->in_recovery || xs->in_loss ||
+	    ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
+		return false;
+	if (xs->srtt_us) {
+		timeout = usecs_to_jiffies(2 * xs->srtt_us);
+		timeout += xtcp_packets(xs, xtcp_flight(xs)) == 1 ?
+			   XTCP_RTO_MIN : XTCP_TIMEOUT_MIN;
+	} else {
+		timeout = XTCP_RTO_INIT;
+	}
+	rto_us = jiffies_to_usecs(xs->rto);
+	if (!advancing_rto)
+		rto_us -= tcp_clock_us() - XTCP_SKB_CB(head)->sent_us;
+	if (rto_us > 0)
+		timeout = min_t(u32, timeout, usecs_to_jiffies(rto_us));
+	icsk->icsk_pending = ICSK_TIME_LOSS_PROBE;
+	sk_reset_timer(sk, &icsk->icsk_retransmit_timer,
+		       jiffies + max(timeout, 1U));
+	return true;
 }
 
 /**
@@ -249,9 +315,17 @@ static void xtcp_retransmit_expired(struct sock *sk)
 		xtcp_cong_enter_loss(sk);
 		xs->dupacks = 0;
 		xs->in_recovery = 0;
-		/* Go back to the oldest segment; the receiver drops duplicates. */
+		xs->in_loss = 1;
+		xs->recover = xs->snd_max;
+		xs->tlp_high_seq = 0;
+		/*
+		 * Go back to the oldest segment; the receiver drops duplicates,
+		 * and what it SACKed is skipped.
+		 */
 		xs->snd_nxt = xs->snd_una;
 		xs->send_head = skb_peek(&sk->sk_write_queue);
+		xtcp_sack_clear(sk, false);
+		xs->sacked_out = 0;
 	}
 	icsk->icsk_retransmits++;
 	xs->retransmits = icsk->icsk_retransmits;
@@ -268,6 +342,25 @@ static void xtcp_retransmit_expired(struct sock *sk)
 	xs->rto = xtcp_timer_backoff(xs->rto);
 	xtcp_timer_reset_rto(sk);
 	xtcp_user_timeout_clamp(sk);
+}
+
+/*
+ * The tail loss probe timer: one probe per tail episode (until what was in
+ * flight when it left is acknowledged), then the RTO takes over again.
+ */
+static void xtcp_tlp_expired(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_flight(xs))
+		return;
+	/* Recovery began since it was armed: recovery has the losses. */
+	if (!xs->tlp_high_seq && !xs->in_recovery && !xs->in_loss &&
+	    !xtcp_output_loss_probe(sk)) {
+		xs->tlp_high_seq = xs->snd_nxt;
+		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_LOSS_PROBES);
+	}
+	xtcp_timer_reset_rto(sk);
 }
 
 static void xtcp_probe_expired(struct sock *sk)
@@ -317,6 +410,8 @@ static void xtcp_retransmit_timer(struct timer_list *t)
 			xtcp_retransmit_expired(sk);
 		else if (event == ICSK_TIME_PROBE0)
 			xtcp_probe_expired(sk);
+		else if (event == ICSK_TIME_LOSS_PROBE)
+			xtcp_tlp_expired(sk);
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);

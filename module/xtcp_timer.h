@@ -17,6 +17,8 @@ void xtcp_timer_clear_all(struct sock *sk);
 void xtcp_timer_reset_rto(struct sock *sk);
 void xtcp_timer_clear_rto(struct sock *sk);
 bool xtcp_timer_rto_pending(const struct sock *sk);
+u32 xtcp_timer_rto_min_us(const struct sock *sk);
+bool xtcp_timer_schedule_tlp(struct sock *sk, bool advancing_rto);
 void xtcp_timer_reset_probe(struct sock *sk);
 void xtcp_timer_reset_delack(struct sock *sk, unsigned long delay);
 void xtcp_timer_clear_delack(struct sock *sk);

@@ -59,6 +59,12 @@ def set_bufs(sock, args):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, args.sndbuf)
 
 
+def print_line(fields):
+    """One line in one write: a reader polling the file never sees half."""
+    sys.stdout.write(" ".join(str(f) for f in fields) + "\n")
+    sys.stdout.flush()
+
+
 def retry(sock, call):
     """A socket with a timeout is non-blocking: wait for room, as sendall()."""
     while True:
@@ -125,7 +131,7 @@ def server(args):
             result = serve_one(ls, args)
         except OSError as e:
             result = ("error", e.strerror or type(e).__name__)
-        print(*result, flush=True)
+        print_line(result)
         n += 1
     ls.close()
     sys.exit(0)
@@ -174,7 +180,7 @@ def clients(args):
             result = client(args)
         except OSError as e:
             result = ("error", e.strerror or type(e).__name__)
-        print(*result, flush=True)
+        print_line(result)
     return 0
 
 

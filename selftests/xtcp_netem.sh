@@ -7,6 +7,8 @@
 # xtcp_passive.sh cover loss and reordering mixed, both ways at once; here
 # each impairment is alone, so that what it exercises is known:
 #  - loss 5%: retransmission (data), cumulative ACKs covering lost ones (ACK);
+#    on the data, the sender's TCPSackRecovery must grow (SACK-based fast
+#    recovery), and once more with SACK off, TCPRenoRecovery (NewReno);
 #  - reorder 25% (50% correlation) behind a 10 ms delay: the out-of-order
 #    queue and SACK blocks (data), ACKs arriving out of order (ACK);
 #  - duplicate 5%: duplicate segments dropped whole or trimmed (data),
@@ -25,8 +27,8 @@
 # transfer is then some 16 packets, which 5% may not touch at all).
 # Each case is a transfer native -> native first (the reference), then
 # xtcp -> native, native -> xtcp server and xtcp -> xtcp server, of
-# XTCP_NETEM_BYTES (1 MiB; 256 KiB on the debug kernel; corruption always
-# XTCP_NETEM_CORRUPT_BYTES, 1 MiB), SHA-256 checked.
+# XTCP_NETEM_BYTES (1 MiB; 256 KiB on the debug kernel; corruption and loss
+# on the data always XTCP_NETEM_CORRUPT_BYTES, 1 MiB), SHA-256 checked.
 #
 # Large windows (TSO and GSO on again): tcp_rmem/rmem_max at 32 MB, the servers' SO_RCVBUF at
 # 16 MB (32 MB once doubled), 50 ms of delay each way and a deep netem
@@ -54,7 +56,8 @@ else
 	dirs=${XTCP_NETEM_DIRS:-data ack}
 	bigsenders=${XTCP_NETEM_BIG_SENDERS:-0 xtcp}
 fi
-# Some 700 segments: 5% corruption hits TCP headers surely.
+# Some 700 segments: 5% corruption hits TCP headers surely, 5% loss
+# needs fast recovery surely.
 csize=${XTCP_NETEM_CORRUPT_BYTES:-1048576}
 # Native TCP's window passes 8 MiB after about 4 MiB received.
 big=${XTCP_NETEM_BIG_BYTES:-8388608}
@@ -94,32 +97,51 @@ caught() {
 	[ "$now" -gt "$2" ]
 }
 
+# grew NS PROTO COUNTER BEFORE: the sending stack's COUNTER grew past BEFORE.
+grew() {
+	local now
+	now=$(stack_counter "$1" "$2" "$3")
+	ktap_info "$3 of the sender: $4 -> $now"
+	[ "${now:-0}" -gt "$4" ]
+}
+
 # impaired DIR NETEM...: the four transfers with NETEM on the data ("data")
-# or ACK ("ack") direction, the other one clean.
+# or ACK ("ack") direction, the other one clean. With loss on the data, the
+# sender's $recovery counter (netstat's name) must grow: the losses were
+# repaired by fast recovery, not only by timeouts.
 impaired() {
-	local dir=$1 ns dev rns name c before cproto port bytes=$size
+	local dir=$1 ns dev rns name c before cproto port bytes=$size rec
 	shift
-	[ "$1" = corrupt ] && bytes=$csize
+	# Corruption and the recovery counters need enough segments.
+	[ "$1" = corrupt ] || { [ "$1" = loss ] && [ "$dir" = data ]; } && bytes=$csize
 	if [ "$dir" = data ]; then ns=$A dev=xv0 rns=$B; else ns=$B dev=xv1 rns=$A; fi
-	name="$* on the $dir"
+	name="$* on the $dir${label:+, $label}"
 	check "$name: netem" ip netns exec "$ns" tc qdisc replace dev "$dev" root netem "$@"
 	for c in "0 6000 native -> native" "$x 6000 xtcp -> native" \
 		 "0 6001 native -> xtcp" "$x 6001 xtcp -> xtcp"; do
 		read -r cproto port c <<<"$c"
 		before=$(csum_errors "$rns")
+		rec=$(stack_counter "$A" "$cproto" "$recovery")
 		check "$name: $c" xfer "$addr" "$port" "$cproto" "$bytes"
 		[ "$1" = corrupt ] && [ "$dir" = data ] &&
 			check "$name: $c: corruption caught by the checksum" caught "$rns" "$before"
+		[ "$1" = loss ] && [ "$dir" = data ] &&
+			check "$name: $c: $recovery" grew "$A" "$cproto" "$recovery" "${rec:-0}"
 	done
 	ip netns exec "$ns" tc qdisc del dev "$dev" root
 }
 
+recovery=TCPSackRecovery
 for dir in $dirs; do
 	impaired $dir loss 5%
 	impaired $dir delay 10ms reorder 25% 50%
 	impaired $dir duplicate 5%
 	impaired $dir corrupt 5%
 done
+# Without SACK (the sender does not offer it): NewReno (RFC 6582).
+check "tcp_sack off in the sending namespace" ip netns exec "$A" sysctl -qw net.ipv4.tcp_sack=0
+label="no SACK" recovery=TCPRenoRecovery impaired data loss 5%
+ip netns exec "$A" sysctl -qw net.ipv4.tcp_sack=1
 
 # window CPROTO PORT: the big transfer to the server on PORT, the
 # window its end advertised read on the wire.

@@ -3,7 +3,8 @@
 # xtcp's route cache, seen from user space: the first connect to a
 # destination misses, the next one hits; a route change, an address removal
 # and a link going down are noticed by the next connect (as invalidations);
-# the bound holds while connecting to thousands of distinct destinations.
+# the bound holds while connecting to thousands of distinct destinations;
+# a route's rto_min sets the RTO's floor, as for native TCP.
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -85,6 +86,40 @@ down() {
 check "link down: connect fails as native TCP's (ENETUNREACH)" down
 up() { ip -n "$A" link set xr0 up && sleep 1 && [ "$(conn "$proto" 198.51.100.2 7)" = ok ]; }
 check "link up again: connect works" up
+
+# rto PROTO: tcpi_rto (TCP_INFO, microseconds) of a connection from A once
+# its handshake and one byte took RTT samples.
+rto() {
+	ip netns exec "$A" python3 -c '
+import socket, struct, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, int(sys.argv[1]))
+s.settimeout(10)
+s.connect(("198.51.100.2", 7))
+s.sendall(b"x")
+time.sleep(0.3)
+print(struct.unpack_from("I", s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104), 8)[0])' "$1"
+}
+
+# rto_min MS: with the route's rto_min at MS (none: 0), the RTO of both
+# stacks is at least MS and below MS + 100 ms on this sub-millisecond path.
+rto_min() {
+	local native xtcp lo=$(($1 * 1000)) hi
+	[ "$1" = 0 ] && lo=200000
+	hi=$((lo + 100000))
+	if [ "$1" = 0 ]; then
+		ip -n "$A" route replace 198.51.100.2/32 dev xr0 || return 1
+	else
+		ip -n "$A" route replace 198.51.100.2/32 dev xr0 rto_min "${1}ms" || return 1
+	fi
+	native=$(rto 0) xtcp=$(rto "$proto")
+	ktap_info "tcpi_rto: native $native us, xtcp $xtcp us"
+	[ "${native:-0}" -ge "$lo" ] && [ "$native" -lt "$hi" ] &&
+	[ "${xtcp:-0}" -ge "$lo" ] && [ "$xtcp" -lt "$hi" ]
+}
+check "RTO floor: 200 ms without a route rto_min, as native" rto_min 0
+check "RTO floor: the route's rto_min 50 ms, as native" rto_min 50
+check "RTO floor: the route's rto_min 1000 ms, as native" rto_min 1000
+ip -n "$A" route replace 198.51.100.2/32 dev xr0
 
 # A flood of distinct destinations (198.18.0.0/15, routed to B, where
 # nobody answers): the bound holds and old entries are evicted.

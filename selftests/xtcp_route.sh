@@ -44,15 +44,19 @@ wire() {
 }
 check "two namespaces over veth" wire
 
-# A native listener in B that accepts forever.
+# A native listener in B that accepts forever (it writes READY once
+# listening: a Python start takes seconds under TCG).
+ready=$(mktemp)
+on_exit rm -f "$ready"
 ip netns exec "$B" python3 -c '
-import socket
+import socket, sys
 ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 ls.bind(("198.51.100.2", 7)); ls.listen(128)
+open(sys.argv[1], "w").write("ready")
 while True:
-    ls.accept()[0].close()' &
+    ls.accept()[0].close()' "$ready" &
 on_exit kill $!
-sleep 1
+check "a native listener in the other namespace" wait_ready "$ready" $!
 
 first() { [ "$(conn "$proto" 198.51.100.2 7)" = ok ] && [ "$(stat misses)" = 1 ] &&
 	  [ "$(stat hits)" = 0 ] && [ "$(stat entries)" = 1 ]; }

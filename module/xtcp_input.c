@@ -488,9 +488,11 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	over = atomic_read(&sk->sk_rmem_alloc) - rcvbuf;
 	if (skb->len && over > 0) {
-		xtcp_ofo_prune(&xs->ofo, max(over, rcvbuf >> 3));
+		if (xtcp_ofo_prune(&xs->ofo, max(over, rcvbuf >> 3)))
+			xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_OFO_PRUNED);
 		if (xtcp_seq_after(cb->seq, xs->rcv_nxt) &&
 		    atomic_read(&sk->sk_rmem_alloc) > rcvbuf) {
+			xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_OFO_DROP);
 			kfree_skb(skb);
 			xs->ack_pending = 1;
 			return;
@@ -498,6 +500,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		skb_dst_drop(skb);
+		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_OFO_QUEUE);
 		xtcp_ofo_insert(&xs->ofo, skb, sk);
 		/* Tell the sender about the gap at once (RFC 5681 4.2). */
 		xs->quickack = 1;
@@ -820,6 +823,22 @@ static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * As tcp_add_backlog(): backlog.len only drops back to zero when
+ * __release_sock() has run the whole backlog, so while it runs both that
+ * and sk_rmem_alloc may reach sk_rcvbuf; the 64 KB are headroom for a
+ * burst that arrives meanwhile. A lower limit drops in-window segments of
+ * a busy receiver and the sender takes them for losses.
+ */
+static u32 xtcp_backlog_limit(const struct sock *sk)
+{
+	u64 limit = (u64)READ_ONCE(sk->sk_rcvbuf) << 1;
+
+	limit += (u32)READ_ONCE(sk->sk_sndbuf) >> 1;
+	limit += SZ_64K;
+	return min_t(u64, limit, UINT_MAX);
+}
+
 /**
  * xtcp_input_sk_rcv() - hand a segment to a full socket
  * @sk: the socket, referenced by the caller (dropped here)
@@ -832,8 +851,8 @@ void xtcp_input_sk_rcv(struct sock *sk, struct sk_buff *skb)
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				  READ_ONCE(sk->sk_sndbuf))) {
+	} else if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
+		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_BACKLOG_DROP);
 		kfree_skb(skb);
 	}
 	bh_unlock_sock(sk);

@@ -35,6 +35,11 @@ enum xtcp_stat {
 	XTCP_STAT_DSACK_RECV,		/* TCPDSACKRecv */
 	XTCP_STAT_SACK_RENEGING,	/* TCPSACKReneging */
 	XTCP_STAT_LOSS_PROBES,		/* TCPLossProbes: tail loss probes */
+	XTCP_STAT_BACKLOG_DROP,		/* TCPBacklogDrop: socket backlog full */
+	XTCP_STAT_OFO_QUEUE,		/* TCPOFOQueue: queued out of order */
+	XTCP_STAT_OFO_DROP,		/* TCPOFODrop: out of order, no memory */
+	XTCP_STAT_OFO_PRUNED,		/* OfoPruned: freed to make room */
+	XTCP_STAT_RCVQ_DROP,		/* TCPRcvQDrop: in order, no memory */
 	XTCP_STAT_MAX
 };
 

@@ -212,6 +212,11 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 		[XTCP_STAT_DSACK_RECV]		= "TCPDSACKRecv",
 		[XTCP_STAT_SACK_RENEGING]	= "TCPSACKReneging",
 		[XTCP_STAT_LOSS_PROBES]		= "TCPLossProbes",
+		[XTCP_STAT_BACKLOG_DROP]	= "TCPBacklogDrop",
+		[XTCP_STAT_OFO_QUEUE]		= "TCPOFOQueue",
+		[XTCP_STAT_OFO_DROP]		= "TCPOFODrop",
+		[XTCP_STAT_OFO_PRUNED]		= "OfoPruned",
+		[XTCP_STAT_RCVQ_DROP]		= "TCPRcvQDrop",
 	};
 	struct net *net = seq_file_single_net(seq);
 	int i;

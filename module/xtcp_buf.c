@@ -23,6 +23,7 @@
 
 #include "xtcp.h"
 #include "xtcp_buf.h"
+#include "xtcp_mem.h"
 #include "xtcp_output.h"
 
 /**
@@ -114,15 +115,16 @@ XTCP_EXPORT_FOR_KUNIT(xtcp_buf_sndmem);
  * xtcp_buf_sndbuf_expand() - grow the send buffer with the window
  * @sk: socket, locked
  *
- * Not when the user fixed the buffer (SO_SNDBUF), and never above
- * tcp_wmem[2]; never shrinks.
+ * Not when the user fixed the buffer (SO_SNDBUF) or when the protocol's
+ * memory is short (above tcp_mem[0]), and never above tcp_wmem[2]; never
+ * shrinks.
  */
 void xtcp_buf_sndbuf_expand(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 sndmem;
 
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) || !xtcp_mem_may_grow(sk))
 		return;
 	sndmem = min_t(u32, xtcp_buf_sndmem(xs->cwnd, xs->mss_cache),
 		       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_wmem[2]));

@@ -30,6 +30,7 @@
 #include "xtcp_ehash.h"
 #include "xtcp_input.h"
 #include "xtcp_listen.h"
+#include "xtcp_mem.h"
 #include "xtcp_ofo.h"
 #include "xtcp_output.h"
 #include "xtcp_pernet.h"
@@ -186,7 +187,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 *sent_us)
 			xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 					NULL : skb->next;
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
+		xtcp_mem_wqueue_add(sk, -skb->truesize);
 		consume_skb(skb);
 	}
 	/* A large segment partly acknowledged: resends start at the hole. */
@@ -439,7 +440,9 @@ static bool xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 	skb_dst_drop(skb);
-	skb_set_owner_r(skb, sk);
+	/* From the out-of-order queue it is charged already. */
+	if (skb->sk != sk || skb->destructor != sock_rfree)
+		skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	if (fin)
 		xtcp_fin(sk);
@@ -461,6 +464,28 @@ static bool xtcp_drain_ofo(struct sock *sk)
 		data |= xtcp_queue_rcv(sk, skb);
 	}
 	return data;
+}
+
+/*
+ * Memory from the protocol's pool for a segment (tcp_try_rmem_schedule()).
+ * For the next in-order segment the out-of-order queue gives its memory
+ * back first, from the highest sequence: what can be read soonest matters
+ * most.
+ */
+static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
+{
+	bool in_order = !xtcp_seq_after(XTCP_SKB_CB(skb)->seq,
+					xtcp_sk(sk)->rcv_nxt);
+
+	if (!skb->len)
+		return true;		/* a bare FIN is not charged */
+	if (xtcp_mem_rmem_schedule(sk, skb, in_order &&
+				   skb_queue_empty(&sk->sk_receive_queue)))
+		return true;
+	if (!in_order || !xtcp_ofo_prune(&xtcp_sk(sk)->ofo, skb->truesize))
+		return false;
+	xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_OFO_PRUNED);
+	return xtcp_mem_rmem_schedule(sk, skb, false);
 }
 
 /* RFC 9293 3.10.7.4, seventh and eighth checks: segment text and FIN. */
@@ -497,6 +522,14 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			xs->ack_pending = 1;
 			return;
 		}
+	}
+	if (!xtcp_rmem_schedule(sk, skb)) {
+		xtcp_net_stat_inc(sock_net(sk),
+				  xtcp_seq_after(cb->seq, xs->rcv_nxt) ?
+				  XTCP_STAT_OFO_DROP : XTCP_STAT_RCVQ_DROP);
+		kfree_skb(skb);
+		xs->ack_pending = 1;
+		return;
 	}
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		skb_dst_drop(skb);

@@ -25,6 +25,7 @@
 #include "xtcp.h"
 #include "xtcp_cong.h"
 #include "xtcp_connect.h"
+#include "xtcp_mem.h"
 #include "xtcp_output.h"
 #include "xtcp_pernet.h"
 #include "xtcp_route.h"
@@ -128,17 +129,24 @@ static void xtcp_options_write(struct sock *sk, __be32 *ptr, u8 flags,
 
 /*
  * The window to advertise: half the free receive buffer (as
- * tcp_adv_win_scale = 1), never shrinking what was already offered
+ * tcp_adv_win_scale = 1), at most four MSS more under memory pressure once
+ * half the buffer is in use, never shrinking what was already offered
  * (RFC 9293 3.8.6.2.2), in units of our window scale.
  */
 static u16 xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int free_space;
+	int free_space, rcvbuf;
 	u32 cur, win;
 
-	free_space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	free_space = rcvbuf - atomic_read(&sk->sk_rmem_alloc);
 	win = free_space > 0 ? free_space / 2 : 0;
+	/* Short of memory, a filling buffer offers little more (as
+	 * tcp_adjust_rcv_ssthresh()).
+	 */
+	if (free_space < rcvbuf / 2 && xtcp_mem_under_pressure())
+		win = min_t(u32, win, 4 * xs->adv_mss);
 	win = min_t(u32, win, U16_MAX << xs->rcv_wscale);
 	win = round_down(win, 1U << xs->rcv_wscale);
 
@@ -405,7 +413,7 @@ void xtcp_output_queue_skb(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	xtcp_mem_wqueue_add(sk, skb->truesize);
 	if (!xs->send_head)
 		xs->send_head = skb;
 	xs->write_seq = XTCP_SKB_CB(skb)->end_seq;
@@ -537,7 +545,9 @@ int xtcp_output_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	tail = xtcp_output_alloc_skb(sk, nsize, GFP_ATOMIC);
 	if (!tail)
 		return -ENOBUFS;
-	sk_wmem_queued_add(sk, tail->truesize);
+	/* A loss repair or a SACK edge cannot wait for memory. */
+	xtcp_mem_force(sk, tail->truesize, SK_MEM_SEND);
+	xtcp_mem_wqueue_add(sk, tail->truesize);
 	/* The moved bytes' charge moves with them. */
 	tail->truesize += rest;
 	skb->truesize -= rest;
@@ -610,7 +620,7 @@ int xtcp_output_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	skb->len -= freed;
 	/* Bytes in page frags were charged one for one (sendmsg). */
 	skb->truesize -= freed;
-	sk_wmem_queued_add(sk, -(int)freed);
+	xtcp_mem_wqueue_add(sk, -(int)freed);
 	XTCP_SKB_CB(skb)->seq += len;
 	return 0;
 }
@@ -630,6 +640,7 @@ int xtcp_output_send_syn(struct sock *sk)
 	skb = xtcp_output_alloc_skb(sk, 0, sk->sk_allocation);
 	if (!skb)
 		return -ENOBUFS;
+	xtcp_mem_force(sk, skb->truesize, SK_MEM_SEND);
 	XTCP_SKB_CB(skb)->seq = xs->iss;
 	XTCP_SKB_CB(skb)->end_seq = xs->iss + 1;
 	XTCP_SKB_CB(skb)->flags = TCPHDR_SYN;
@@ -937,6 +948,7 @@ void xtcp_output_send_fin(struct sock *sk)
 	} else {
 		/* A FIN must go out: wait for memory, as tcp_send_fin(). */
 		skb = xtcp_output_alloc_skb(sk, 0, GFP_KERNEL | __GFP_NOFAIL);
+		xtcp_mem_force(sk, skb->truesize, SK_MEM_SEND);
 		XTCP_SKB_CB(skb)->seq = xs->write_seq;
 		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
 		XTCP_SKB_CB(skb)->flags = TCPHDR_FIN | TCPHDR_ACK;

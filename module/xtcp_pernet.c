@@ -168,13 +168,25 @@ int xtcp_net_tw_count_add(const struct net *net, int delta)
 }
 
 /**
- * xtcp_net_stat_inc() - count an event of the passive open
+ * xtcp_net_stat_inc() - count an event
  * @net: namespace
  * @item: which counter
  */
 void xtcp_net_stat_inc(const struct net *net, enum xtcp_stat item)
 {
 	this_cpu_inc(xtcp_net(net)->stats[item]);
+}
+
+/**
+ * xtcp_net_stat_add() - add to a counter that sums amounts
+ * @net: namespace
+ * @item: which counter
+ * @val: amount
+ */
+void xtcp_net_stat_add(const struct net *net, enum xtcp_stat item,
+		       unsigned long val)
+{
+	this_cpu_add(xtcp_net(net)->stats[item], val);
 }
 
 /**

@@ -40,6 +40,8 @@ enum xtcp_stat {
 	XTCP_STAT_OFO_DROP,		/* TCPOFODrop: out of order, no memory */
 	XTCP_STAT_OFO_PRUNED,		/* OfoPruned: freed to make room */
 	XTCP_STAT_RCVQ_DROP,		/* TCPRcvQDrop: in order, no memory */
+	XTCP_STAT_MEM_PRESSURES,	/* TCPMemoryPressures: entered */
+	XTCP_STAT_MEM_PRESSURES_MS,	/* TCPMemoryPressuresChrono: ms in it */
 	XTCP_STAT_MAX
 };
 
@@ -90,6 +92,8 @@ struct xtcp_port_table *xtcp_net_ports(const struct net *net);
 const struct xtcp_cookie_secret *xtcp_net_cookie_secret(const struct net *net);
 int xtcp_net_tw_count_add(const struct net *net, int delta);
 void xtcp_net_stat_inc(const struct net *net, enum xtcp_stat item);
+void xtcp_net_stat_add(const struct net *net, enum xtcp_stat item,
+		       unsigned long val);
 unsigned long xtcp_net_stat_read(const struct net *net, enum xtcp_stat item);
 
 #endif /* _XTCP_PERNET_H */

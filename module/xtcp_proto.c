@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "xtcp.h"
+#include "xtcp_mem.h"
 #include "xtcp_proto.h"
 #include "xtcp_sock.h"
 
@@ -81,18 +82,32 @@ XTCP_EXPORT_FOR_KUNIT(xtcp_proto_number);
 
 /**
  * xtcp_proto_register() - register struct proto (slab cache, /proc/net/protocols)
+ *	and set up its memory pool's socket counter
  *
- * Return: 0 or a negative errno from proto_register().
+ * Return: 0, -ENOMEM or a negative errno from proto_register().
  */
 int xtcp_proto_register(void)
 {
-	return proto_register(&xtcp_prot, 1);
+	int err;
+
+	err = xtcp_mem_init();
+	if (err)
+		return err;
+	err = proto_register(&xtcp_prot, 1);
+	if (err)
+		goto err_uninit_mem;
+	return 0;
+
+err_uninit_mem:
+	xtcp_mem_uninit();
+	return err;
 }
 
 /** xtcp_proto_unregister() - undo xtcp_proto_register() */
 void xtcp_proto_unregister(void)
 {
 	proto_unregister(&xtcp_prot);
+	xtcp_mem_uninit();
 }
 
 /**

@@ -35,6 +35,7 @@
 #include "xtcp_ehash.h"
 #include "xtcp_input.h"
 #include "xtcp_listen.h"
+#include "xtcp_mem.h"
 #include "xtcp_output.h"
 #include "xtcp_pernet.h"
 #include "xtcp_port.h"
@@ -146,6 +147,7 @@ static int xtcp_init_sock(struct sock *sk)
 	sk->sk_rcvbuf = READ_ONCE(net->ipv4.sysctl_tcp_rmem[1]);
 	xtcp_pernet_sock_add(sk);
 	sock_prot_inuse_add(net, sk->sk_prot, 1);
+	sk_sockets_allocated_inc(sk);
 	return 0;
 }
 
@@ -154,7 +156,7 @@ static void xtcp_purge_write_queue(struct sock *sk)
 	struct sk_buff *skb;
 
 	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
+		xtcp_mem_wqueue_add(sk, -skb->truesize);
 		kfree_skb(skb);
 	}
 	xtcp_sk(sk)->send_head = NULL;
@@ -175,6 +177,8 @@ static void xtcp_destroy_sock(struct sock *sk)
 	xtcp_port_release(sk);
 	if (xtcp_pernet_sock_del(sk))
 		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+	/* Counted by xtcp_init_sock() or, for a child, sk_clone_lock(). */
+	sk_sockets_allocated_dec(sk);
 }
 
 /* proto.hash/unhash: the connection table (by 4-tuple). */
@@ -692,7 +696,7 @@ static void xtcp_remove_empty_skb(struct sock *sk, struct sk_buff *skb)
 	if (xs->send_head == skb)
 		xs->send_head = NULL;
 	__skb_unlink(skb, &sk->sk_write_queue);
-	sk_wmem_queued_add(sk, -skb->truesize);
+	xtcp_mem_wqueue_add(sk, -skb->truesize);
 	kfree_skb(skb);
 }
 
@@ -729,6 +733,12 @@ static struct sk_buff *xtcp_send_new_skb(struct sock *sk, unsigned int size)
 	skb = xtcp_output_alloc_skb(sk, size, sk->sk_allocation);
 	if (!skb)
 		return NULL;
+	/* With nothing queued no ACK would ever wake a waiting sender. */
+	if (!xtcp_mem_new_skb(sk, skb,
+			      skb_queue_empty(&sk->sk_write_queue))) {
+		kfree_skb(skb);
+		return NULL;
+	}
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->flags = TCPHDR_ACK;
@@ -765,8 +775,9 @@ static int xtcp_sendmsg_frag(struct sock *sk, struct sk_buff *skb,
 	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
 	if (!merge && i >= READ_ONCE(sysctl_max_skb_frags))
 		return 0;
-	copy = min_t(int, copy, pfrag->size - pfrag->offset);
-	if (!sk_wmem_schedule(sk, copy))
+	copy = xtcp_mem_wmem_schedule(sk, min_t(int, copy,
+						pfrag->size - pfrag->offset));
+	if (!copy)
 		return -ENOMEM;
 	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
 				       pfrag->offset, copy);
@@ -902,7 +913,8 @@ new_segment:
 		merge = skb_can_coalesce(skb, i, page, offset);
 		if (!merge && i >= READ_ONCE(sysctl_max_skb_frags))
 			goto new_segment;	/* a new one has all slots free */
-		if (!sk_wmem_schedule(sk, copy)) {
+		copy = xtcp_mem_wmem_schedule(sk, copy);
+		if (!copy) {
 			xtcp_remove_empty_skb(sk, skb);
 			goto wait_for_space;
 		}
@@ -916,8 +928,7 @@ new_segment:
 		if (!(flags & MSG_NO_SHARED_FRAGS))
 			skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
 		skb_len_add(skb, copy);
-		sk_wmem_queued_add(sk, copy);
-		sk_mem_charge(sk, copy);
+		xtcp_mem_wqueue_add(sk, copy);
 		XTCP_SKB_CB(skb)->end_seq += copy;
 		xs->write_seq += copy;
 		copied += copy;
@@ -1132,6 +1143,16 @@ struct proto xtcp_prot = {
 	.no_autobind	= true,
 	.rsk_prot	= &xtcp_request_sock_ops,
 	.twsk_prot	= &xtcp_timewait_sock_ops,
+	/* One pool for all xtcp sockets, bounded by native TCP's settings. */
+	.enter_memory_pressure	= xtcp_mem_enter_pressure,
+	.leave_memory_pressure	= xtcp_mem_leave_pressure,
+	.sockets_allocated	= &xtcp_sockets_allocated,
+	.memory_allocated	= &xtcp_memory_allocated,
+	.per_cpu_fw_alloc	= &xtcp_memory_per_cpu_fw_alloc,
+	.memory_pressure	= &xtcp_memory_pressure,
+	.sysctl_mem		= sysctl_tcp_mem,
+	.sysctl_wmem_offset	= offsetof(struct net, ipv4.sysctl_tcp_wmem),
+	.sysctl_rmem_offset	= offsetof(struct net, ipv4.sysctl_tcp_rmem),
 };
 
 /* __inet_bind() for xtcp: same checks, same errnos. */

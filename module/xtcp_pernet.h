@@ -42,6 +42,7 @@ enum xtcp_stat {
 	XTCP_STAT_RCVQ_DROP,		/* TCPRcvQDrop: in order, no memory */
 	XTCP_STAT_MEM_PRESSURES,	/* TCPMemoryPressures: entered */
 	XTCP_STAT_MEM_PRESSURES_MS,	/* TCPMemoryPressuresChrono: ms in it */
+	XTCP_STAT_TIMEOUTS,		/* TCPTimeouts: RTO expirations */
 	XTCP_STAT_MAX
 };
 

@@ -219,6 +219,7 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 		[XTCP_STAT_RCVQ_DROP]		= "TCPRcvQDrop",
 		[XTCP_STAT_MEM_PRESSURES]	= "TCPMemoryPressures",
 		[XTCP_STAT_MEM_PRESSURES_MS]	= "TCPMemoryPressuresChrono",
+		[XTCP_STAT_TIMEOUTS]		= "TCPTimeouts",
 	};
 	struct net *net = seq_file_single_net(seq);
 	int i;

@@ -310,6 +310,7 @@ static void xtcp_retransmit_expired(struct sock *sk)
 		xtcp_timer_give_up(sk);
 		return;
 	}
+	xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_TIMEOUTS);
 
 	if (sk->sk_state != TCP_SYN_SENT) {
 		xtcp_cong_enter_loss(sk);

@@ -65,6 +65,7 @@ struct xtcp_port;
  * @mss_cache: current effective sending MSS (payload bytes)
  * @rx_mss: MSS the peer announced, clamped by @user_mss
  * @adv_mss: MSS we announced
+ * @rcv_mss: size of the peer's full segments, as seen (icsk_ack.rcv_mss)
  * @user_mss: MSS clamp set by the user (TCP_MAXSEG), 0 when unset
  * @snd_wscale: the peer's window shift
  * @rcv_wscale: our window shift
@@ -173,6 +174,7 @@ struct xtcp_sock {
 	u32	mss_cache;
 	u16	rx_mss;
 	u16	adv_mss;
+	u16	rcv_mss;
 	u16	user_mss;
 	u8	snd_wscale;
 	u8	rcv_wscale;

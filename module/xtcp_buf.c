@@ -142,6 +142,9 @@ void xtcp_buf_init(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_buf_sndbuf_expand(sk);
+	/* Grows to the real size with the first full segments. */
+	xs->rcv_mss = clamp_t(u32, min3((u32)xs->adv_mss, xs->mss_cache,
+					xs->rcv_wnd / 2), TCP_MIN_MSS, TCP_MSS_DEFAULT);
 	xs->rcvq_space = min3(xs->rcv_wnd, (u32)XTCP_INIT_CWND * xs->adv_mss,
 			      (u32)READ_ONCE(sk->sk_rcvbuf) / 2);
 	xs->rcvq_space = max(xs->rcvq_space, 1U);
@@ -169,7 +172,7 @@ void xtcp_buf_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb)
 	if (xs->tstamp_ok) {
 		s32 delta_ms;
 
-		if (!cb->saw_tstamp || !cb->tsecr || skb->len < xs->rx_mss)
+		if (!cb->saw_tstamp || !cb->tsecr || skb->len < xs->rcv_mss)
 			return;
 		delta_ms = xtcp_output_tsval(sk) - cb->tsecr;
 		if (delta_ms < 0 || delta_ms > 60 * MSEC_PER_SEC)

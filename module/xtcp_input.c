@@ -467,6 +467,20 @@ static bool xtcp_drain_ofo(struct sock *sk)
 }
 
 /*
+ * The peer's full-segment size (tcp_measure_rcv_mss()): the largest payload
+ * per segment seen, never above the MSS we announced. Timestamps and the
+ * peer's own path MTU make it smaller than that MSS, and "a full segment"
+ * decides both when to ACK and which segments give an RTT sample.
+ */
+static void xtcp_measure_rcv_mss(struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	unsigned int len = skb_shinfo(skb)->gso_size ? : skb->len;
+
+	if (len > xs->rcv_mss)
+		xs->rcv_mss = min_t(unsigned int, len, xs->adv_mss);
+}
+
+/*
  * Memory from the protocol's pool for a segment (tcp_try_rmem_schedule()).
  * For the next in-order segment the out-of-order queue gives its memory
  * back first, from the highest sequence: what can be read soonest matters
@@ -540,9 +554,10 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xs->ack_pending = 1;
 		return;
 	}
+	xtcp_measure_rcv_mss(xs, skb);
 	xtcp_buf_rcv_rtt_measure(sk, skb);
 	/* A GRO-merged skb counts for each full segment in it. */
-	full = max_t(int, xs->adv_mss - TCPOLEN_TSTAMP_ALIGNED, 1);
+	full = max_t(u32, xs->rcv_mss, 1);
 	xs->unacked_segs = min_t(u32, xs->unacked_segs + skb->len / full, U8_MAX);
 	data = xtcp_queue_rcv(sk, skb);
 	if (!xtcp_ofo_empty(&xs->ofo)) {

@@ -19,7 +19,9 @@
 
 --proto picks the socket's protocol: 0 is native TCP, 253 is xtcp. Both
 sides print the same line when every byte arrived intact. --rcvbuf and
---sndbuf set SO_RCVBUF and SO_SNDBUF before connect() or listen().
+--sndbuf set SO_RCVBUF and SO_SNDBUF before connect() or listen();
+--rcvbuf-log FILE makes a server append each connection's last SO_RCVBUF
+to FILE.
 """
 import argparse
 import hashlib
@@ -146,6 +148,11 @@ def serve_one(ls, args):
         recv_stream(conn)
     else:
         result = recv_stream(conn)
+    if args.rcvbuf_log:
+        # What receive-buffer autotuning made of the buffer.
+        with open(args.rcvbuf_log, "a") as f:
+            f.write("%d\n" % conn.getsockopt(socket.SOL_SOCKET,
+                                              socket.SO_RCVBUF))
     conn.close()
     return result
 
@@ -196,6 +203,8 @@ def main():
     p.add_argument("--sendfile", action="store_true")
     p.add_argument("--splice", action="store_true")
     p.add_argument("--ready", help="file to write once listening")
+    p.add_argument("--rcvbuf-log",
+                   help="server: append each connection's final SO_RCVBUF")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--rcvbuf", type=int)

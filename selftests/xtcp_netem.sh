@@ -20,6 +20,10 @@
 #    segments may send a few dozen ACKs per transfer, too few for 5% of
 #    them to be sure to hit a TCP header (the flipped bit may also land in
 #    the MAC or IP header).
+# Then, still one segment per packet, 20 ms each way: receive-buffer
+# autotuning must grow an xtcp receiver's buffer past tcp_rmem[1], as
+# native TCP's (a full segment carries less than the MSS with timestamps;
+# without GRO super-packets an xtcp receiver once never saw one).
 # TSO and GSO are off on both veth ends for these cases, and gso_max_segs is
 # 1, so that what netem impairs is one segment: with GSO off a stack still
 # builds 64 KiB packets and segments them in software after the qdisc, and
@@ -145,6 +149,26 @@ ip netns exec "$A" sysctl -qw net.ipv4.tcp_sack=1
 
 # window CPROTO PORT: the big transfer to the server on PORT, the
 # window its end advertised read on the wire.
+# Receive-buffer autotuning with one segment per packet (no GSO or GRO
+# super-packets) over 20 ms each way: the receiving stack's buffer must grow
+# past tcp_rmem[1] as native TCP's does.
+autotune() {
+	local port=$1 name=$2 rbuf
+	rm -f "$xfer_dir/rcvbuf"
+	xfer "$addr" "$port" 0 "$tsize" || return 1
+	read -r rbuf <"$xfer_dir/rcvbuf"
+	ktap_info "$name receiver: SO_RCVBUF after $tsize bytes: ${rbuf:-?} (tcp_rmem[1] $rmem1)"
+	[ "${rbuf:-0}" -gt "$rmem1" ]
+}
+rmem1=$(ip netns exec "$B" sysctl -n net.ipv4.tcp_rmem | awk '{ print $2 }')
+tsize=$((4 * size))
+check "20 ms each way, servers logging SO_RCVBUF" eval '
+	ip netns exec "$A" tc qdisc replace dev xv0 root netem delay 20ms limit 100000 &&
+	ip netns exec "$B" tc qdisc replace dev xv1 root netem delay 20ms limit 100000 &&
+	xfer_servers "$B" 6020 --rcvbuf-log "$xfer_dir/rcvbuf"'
+check "receive buffer grows without GSO: native -> native" autotune 6020 native
+check "receive buffer grows without GSO: native -> xtcp" autotune 6021 xtcp
+
 window() {
 	local cproto=$1 port=$2 ready wout pid ok=true wscale maxwin
 	ready=$xfer_dir/window.ready

@@ -295,6 +295,63 @@ reno_friendly:
 }
 XTCP_EXPORT_FOR_KUNIT(xtcp_cubic_update);
 
+/**
+ * xtcp_hystart_reset() - start a HyStart round (bictcp_hystart_reset())
+ * @ca: CUBIC's state
+ * @now_us: the time, microseconds
+ * @snd_nxt: the round lasts until this is acknowledged
+ */
+void xtcp_hystart_reset(struct xtcp_cubic *ca, u32 now_us, u32 snd_nxt)
+{
+	ca->round_start = now_us;
+	ca->last_ack = now_us;
+	ca->end_seq = snd_nxt;
+	ca->curr_rtt = ~0U;
+	ca->sample_cnt = 0;
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_hystart_reset);
+
+/**
+ * xtcp_hystart_update() - look for the end of slow start in an RTT sample
+ *	(hystart_update())
+ * @ca: CUBIC's state; @ca->delay_min already includes @delay_us
+ * @now_us: when the ACK arrived, microseconds
+ * @delay_us: the RTT sample it gave
+ *
+ * Two signals, as Linux: a train of ACKs no more than 2 ms apart that lasts
+ * longer than half the minimum RTT (the window fills the path: without
+ * pacing the train is the window draining at the bottleneck rate), or,
+ * after 8 samples of a round, a round whose smallest RTT exceeds the
+ * minimum by an eighth of it (4 to 16 ms: a queue builds). Sets @ca->found.
+ *
+ * Return: which signal fired, XTCP_HYSTART_NONE if none.
+ */
+enum xtcp_hystart_exit xtcp_hystart_update(struct xtcp_cubic *ca, u32 now_us,
+					   u32 delay_us)
+{
+	if ((s32)(now_us - ca->last_ack) <= XTCP_HYSTART_ACK_DELTA_US) {
+		ca->last_ack = now_us;
+		if ((s32)(now_us - ca->round_start) > ca->delay_min >> 1) {
+			ca->found = 1;
+			return XTCP_HYSTART_TRAIN;
+		}
+	}
+	if (ca->curr_rtt > delay_us)
+		ca->curr_rtt = delay_us;
+	if (ca->sample_cnt < XTCP_HYSTART_MIN_SAMPLES) {
+		ca->sample_cnt++;
+		return XTCP_HYSTART_NONE;
+	}
+	if (ca->curr_rtt > ca->delay_min +
+	    clamp(ca->delay_min >> 3, (u32)XTCP_HYSTART_DELAY_MIN_US,
+		  (u32)XTCP_HYSTART_DELAY_MAX_US)) {
+		ca->found = 1;
+		return XTCP_HYSTART_DELAY;
+	}
+	return XTCP_HYSTART_NONE;
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_hystart_update);
+
 static bool xtcp_in_slow_start(const struct xtcp_sock *xs)
 {
 	return xs->cwnd < xs->ssthresh;
@@ -325,7 +382,7 @@ const struct xtcp_cong_ops xtcp_cong_reno = {
 };
 XTCP_EXPORT_FOR_KUNIT(xtcp_cong_reno);
 
-/* CUBIC (RFC 9438), as Linux's tcp_cubic.c without HyStart. */
+/* CUBIC (RFC 9438) with HyStart, as Linux's tcp_cubic.c. */
 static struct xtcp_cubic *xtcp_cubic_ca(struct sock *sk)
 {
 	BUILD_BUG_ON(sizeof(struct xtcp_cubic) > ICSK_CA_PRIV_SIZE);
@@ -334,7 +391,10 @@ static struct xtcp_cubic *xtcp_cubic_ca(struct sock *sk)
 
 static void xtcp_cubic_init(struct sock *sk)
 {
-	memset(xtcp_cubic_ca(sk), 0, sizeof(struct xtcp_cubic));
+	struct xtcp_cubic *ca = xtcp_cubic_ca(sk);
+
+	memset(ca, 0, sizeof(*ca));
+	xtcp_hystart_reset(ca, tcp_clock_us(), xtcp_sk(sk)->snd_nxt);
 }
 
 static u32 xtcp_cubic_ops_ssthresh(struct sock *sk)
@@ -353,6 +413,8 @@ static void xtcp_cubic_cong_avoid(struct sock *sk, u32 acked)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (xtcp_in_slow_start(xs)) {
+		if (after(xs->snd_una, ca->end_seq))
+			xtcp_hystart_reset(ca, tcp_clock_us(), xs->snd_nxt);
 		acked = xtcp_cong_slow_start(&xs->cwnd, xs->ssthresh, acked);
 		if (!acked)
 			return;
@@ -361,7 +423,7 @@ static void xtcp_cubic_cong_avoid(struct sock *sk, u32 acked)
 	xtcp_cong_avoid_ai(&xs->cwnd, &xs->cwnd_cnt, ca->cnt, acked);
 }
 
-/* After an RTO nothing learnt holds: start over (W_max included). */
+/* After an RTO nothing learnt holds: start over (W_max, HyStart). */
 static void xtcp_cubic_set_state(struct sock *sk, u8 new_state)
 {
 	if (new_state == TCP_CA_Loss)
@@ -388,6 +450,9 @@ static void xtcp_cubic_cwnd_event(struct sock *sk, enum xtcp_ca_event ev)
 static void xtcp_cubic_pkts_acked(struct sock *sk, u32 rtt_us)
 {
 	struct xtcp_cubic *ca = xtcp_cubic_ca(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	enum xtcp_hystart_exit why;
+	struct net *net;
 
 	/* Samples right after a reduction are inflated by the queue. */
 	if (ca->epoch_start && (s32)(tcp_jiffies32 - ca->epoch_start) < HZ)
@@ -395,6 +460,24 @@ static void xtcp_cubic_pkts_acked(struct sock *sk, u32 rtt_us)
 	rtt_us = max(rtt_us, 1U);
 	if (!ca->delay_min || ca->delay_min > rtt_us)
 		ca->delay_min = rtt_us;
+
+	if (ca->found || !xtcp_in_slow_start(xs) ||
+	    xs->cwnd < XTCP_HYSTART_LOW_WINDOW)
+		return;
+	if (after(xs->snd_una, ca->end_seq))
+		xtcp_hystart_reset(ca, tcp_clock_us(), xs->snd_nxt);
+	why = xtcp_hystart_update(ca, tcp_clock_us(), rtt_us);
+	if (why == XTCP_HYSTART_NONE)
+		return;
+	xs->ssthresh = xs->cwnd;
+	net = sock_net(sk);
+	if (why == XTCP_HYSTART_TRAIN) {
+		xtcp_net_stat_inc(net, XTCP_STAT_HYSTART_TRAIN);
+		xtcp_net_stat_add(net, XTCP_STAT_HYSTART_TRAIN_CWND, xs->cwnd);
+	} else {
+		xtcp_net_stat_inc(net, XTCP_STAT_HYSTART_DELAY);
+		xtcp_net_stat_add(net, XTCP_STAT_HYSTART_DELAY_CWND, xs->cwnd);
+	}
 }
 
 const struct xtcp_cong_ops xtcp_cong_cubic = {

@@ -59,6 +59,12 @@ struct xtcp_cong_ops {
  * @epoch_start: jiffies the current epoch began, 0 when none
  * @ack_cnt: segments ACKed, for the Reno-friendly estimate
  * @tcp_cwnd: W_est, the window Reno would have (RFC 9438 4.3)
+ * @round_start: HyStart: microseconds when the current round began
+ * @last_ack: HyStart: microseconds of the last ACK of the current ACK train
+ * @end_seq: HyStart: the round ends when this is acknowledged
+ * @curr_rtt: HyStart: smallest RTT of the current round, microseconds
+ * @sample_cnt: HyStart: RTT samples taken in the current round
+ * @found: HyStart ended slow start; cleared by an RTO
  */
 struct xtcp_cubic {
 	u32	cnt;
@@ -71,6 +77,26 @@ struct xtcp_cubic {
 	u32	epoch_start;
 	u32	ack_cnt;
 	u32	tcp_cwnd;
+	u32	round_start;
+	u32	last_ack;
+	u32	end_seq;
+	u32	curr_rtt;
+	u8	sample_cnt;
+	u8	found;
+};
+
+/* HyStart as Linux 6.1's tcp_cubic.c has it (hystart_detect = 3). */
+#define XTCP_HYSTART_LOW_WINDOW		16	/* not below this window */
+#define XTCP_HYSTART_ACK_DELTA_US	2000	/* ACKs this close form a train */
+#define XTCP_HYSTART_MIN_SAMPLES	8	/* RTT samples per round */
+#define XTCP_HYSTART_DELAY_MIN_US	4000	/* bounds of the delay increase */
+#define XTCP_HYSTART_DELAY_MAX_US	16000	/* that ends slow start */
+
+/* Why HyStart ended slow start. */
+enum xtcp_hystart_exit {
+	XTCP_HYSTART_NONE,
+	XTCP_HYSTART_TRAIN,	/* an ACK train as long as half the RTT */
+	XTCP_HYSTART_DELAY,	/* the round's RTT grew above delay_min */
 };
 
 extern const struct xtcp_cong_ops xtcp_cong_reno;
@@ -88,6 +114,9 @@ u32 xtcp_cubic_target(u32 origin, u32 k, u32 t);
 u32 xtcp_cubic_ssthresh(u32 cwnd);
 u32 xtcp_cubic_wmax(u32 cwnd, u32 last_max_cwnd);
 void xtcp_cubic_update(struct xtcp_cubic *ca, u32 cwnd, u32 acked, u32 now);
+void xtcp_hystart_reset(struct xtcp_cubic *ca, u32 now_us, u32 snd_nxt);
+enum xtcp_hystart_exit xtcp_hystart_update(struct xtcp_cubic *ca, u32 now_us,
+					   u32 delay_us);
 
 /* Lookup and the per-namespace default. */
 const struct xtcp_cong_ops *xtcp_cong_find(const char *name);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite xtcp_cong: CUBIC (RFC 9438) and Reno (RFC 5681) arithmetic.
+ * KUnit suite xtcp_cong: CUBIC (RFC 9438) and Reno (RFC 5681) arithmetic,
+ * HyStart's two signals.
  * Expected values come from the RFC's formulas with C = 0.4 and
  * beta_cubic = 0.7, computed here independently of the code under test;
  * xtcp, as Linux, uses C = 410/1024 and beta = 717/1024, hence tolerances.
@@ -267,6 +268,90 @@ static void xtcp_cong_lookup(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, xtcp_cong_find("Cubic"));
 }
 
+/*
+ * HyStart's ACK train: ACKs at most 2 ms apart, from the round's start, end
+ * slow start once the train outlasts half the minimum RTT (10 ms here).
+ */
+static void xtcp_cong_hystart_train(struct kunit *test)
+{
+	struct xtcp_cubic ca = { .delay_min = 10000 };
+	u32 t = 1000000, i;
+
+	xtcp_hystart_reset(&ca, t, 5000);
+	KUNIT_EXPECT_EQ(test, ca.end_seq, 5000U);
+	/* Every 1 ms, RTT at its minimum: 5 ms of train is not yet enough. */
+	for (i = 1; i <= 5; i++)
+		KUNIT_EXPECT_EQ(test, xtcp_hystart_update(&ca, t + i * 1000, 10000),
+				XTCP_HYSTART_NONE);
+	KUNIT_EXPECT_EQ(test, xtcp_hystart_update(&ca, t + 5001, 10000),
+			XTCP_HYSTART_TRAIN);
+	KUNIT_EXPECT_EQ(test, ca.found, 1);
+
+	/* A gap over 2 ms breaks the train: it never grows long enough. */
+	ca.found = 0;
+	xtcp_hystart_reset(&ca, t, 5000);
+	for (i = 1; i <= 6; i++)
+		KUNIT_EXPECT_EQ(test, xtcp_hystart_update(&ca, t + i * 2500, 10000),
+				XTCP_HYSTART_NONE);
+	KUNIT_EXPECT_EQ(test, ca.found, 0);
+}
+
+/*
+ * HyStart's delay signal: after 8 samples of a round, a round minimum
+ * above delay_min + clamp(delay_min / 8, 4 ms, 16 ms). Samples come 3 ms
+ * apart so that no ACK train forms.
+ */
+static void xtcp_cong_hystart_delay(struct kunit *test)
+{
+	static const struct {
+		u32 delay_min, rtt;
+		enum xtcp_hystart_exit want;
+	} cases[] = {
+		{ 10000, 13999, XTCP_HYSTART_NONE },	/* threshold 4 ms */
+		{ 10000, 14001, XTCP_HYSTART_DELAY },
+		{ 80000, 89999, XTCP_HYSTART_NONE },	/* 80/8 = 10 ms */
+		{ 80000, 90001, XTCP_HYSTART_DELAY },
+		{ 200000, 215999, XTCP_HYSTART_NONE },	/* capped at 16 ms */
+		{ 200000, 216001, XTCP_HYSTART_DELAY },
+	};
+	u32 t = 1000000, i, j;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct xtcp_cubic ca = { .delay_min = cases[i].delay_min };
+
+		xtcp_hystart_reset(&ca, t, 1);
+		for (j = 1; j <= XTCP_HYSTART_MIN_SAMPLES; j++)
+			KUNIT_EXPECT_EQ(test,
+					xtcp_hystart_update(&ca, t + j * 3000,
+							    cases[i].rtt),
+					XTCP_HYSTART_NONE);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    xtcp_hystart_update(&ca, t + j * 3000,
+							cases[i].rtt),
+				    cases[i].want, "delay_min %u rtt %u",
+				    cases[i].delay_min, cases[i].rtt);
+	}
+}
+
+/* The round's minimum counts: one low sample keeps it in slow start. */
+static void xtcp_cong_hystart_round_min(struct kunit *test)
+{
+	struct xtcp_cubic ca = { .delay_min = 10000 };
+	u32 t = 1000000, j;
+
+	xtcp_hystart_reset(&ca, t, 1);
+	KUNIT_EXPECT_EQ(test, xtcp_hystart_update(&ca, t + 3000, 10500),
+			XTCP_HYSTART_NONE);
+	for (j = 2; j <= 12; j++)
+		KUNIT_EXPECT_EQ(test, xtcp_hystart_update(&ca, t + j * 3000, 30000),
+				XTCP_HYSTART_NONE);
+	KUNIT_EXPECT_EQ(test, ca.curr_rtt, 10500U);
+	/* A new round forgets it. */
+	xtcp_hystart_reset(&ca, t + 40000, 2);
+	KUNIT_EXPECT_EQ(test, ca.curr_rtt, ~0U);
+	KUNIT_EXPECT_EQ(test, ca.sample_cnt, 0);
+}
+
 static struct kunit_case xtcp_cong_test_cases[] = {
 	KUNIT_CASE(xtcp_cong_cube_root),
 	KUNIT_CASE(xtcp_cong_cubic_k),
@@ -282,6 +367,9 @@ static struct kunit_case xtcp_cong_test_cases[] = {
 	KUNIT_CASE(xtcp_cong_restart_after_idle),
 	KUNIT_CASE(xtcp_cong_current_ssthresh_cases),
 	KUNIT_CASE(xtcp_cong_lookup),
+	KUNIT_CASE(xtcp_cong_hystart_train),
+	KUNIT_CASE(xtcp_cong_hystart_delay),
+	KUNIT_CASE(xtcp_cong_hystart_round_min),
 	{}
 };
 

@@ -142,8 +142,10 @@ static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
 			    u64 sent_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 sample_us;
+	u32 sample_us, ca_us = 0;
 
+	if (sent_us)
+		ca_us = tcp_clock_us() - sent_us;
 	if (xs->tstamp_ok && in->saw_tstamp && in->tsecr) {
 		u32 delta_ms = xtcp_output_tsval(sk) - in->tsecr;
 
@@ -151,7 +153,7 @@ static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
 			return;
 		sample_us = delta_ms * USEC_PER_MSEC;
 	} else if (sent_us) {
-		sample_us = tcp_clock_us() - sent_us;
+		sample_us = ca_us;
 	} else {
 		return;
 	}
@@ -159,7 +161,12 @@ static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
 		xs->min_rtt_us = max(sample_us, 1U);
 	xs->rto = xtcp_timer_rtt_sample(&xs->srtt_us, &xs->rttvar_us, sample_us,
 					xtcp_timer_rto_min_us(sk));
-	xtcp_cong_rtt_sample(sk, sample_us);
+	/*
+	 * The algorithm gets the microsecond sample of the newest segment
+	 * acknowledged, as ca_rtt_us: HyStart compares RTTs well below the
+	 * timestamps' millisecond.
+	 */
+	xtcp_cong_rtt_sample(sk, ca_us ? : sample_us);
 }
 
 /*

@@ -43,6 +43,10 @@ enum xtcp_stat {
 	XTCP_STAT_MEM_PRESSURES,	/* TCPMemoryPressures: entered */
 	XTCP_STAT_MEM_PRESSURES_MS,	/* TCPMemoryPressuresChrono: ms in it */
 	XTCP_STAT_TIMEOUTS,		/* TCPTimeouts: RTO expirations */
+	XTCP_STAT_HYSTART_TRAIN,	/* TCPHystartTrainDetect */
+	XTCP_STAT_HYSTART_TRAIN_CWND,	/* TCPHystartTrainCwnd: sum of cwnd */
+	XTCP_STAT_HYSTART_DELAY,	/* TCPHystartDelayDetect */
+	XTCP_STAT_HYSTART_DELAY_CWND,	/* TCPHystartDelayCwnd: sum of cwnd */
 	XTCP_STAT_MAX
 };
 

@@ -220,6 +220,10 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 		[XTCP_STAT_MEM_PRESSURES]	= "TCPMemoryPressures",
 		[XTCP_STAT_MEM_PRESSURES_MS]	= "TCPMemoryPressuresChrono",
 		[XTCP_STAT_TIMEOUTS]		= "TCPTimeouts",
+		[XTCP_STAT_HYSTART_TRAIN]	= "TCPHystartTrainDetect",
+		[XTCP_STAT_HYSTART_TRAIN_CWND]	= "TCPHystartTrainCwnd",
+		[XTCP_STAT_HYSTART_DELAY]	= "TCPHystartDelayDetect",
+		[XTCP_STAT_HYSTART_DELAY_CWND]	= "TCPHystartDelayCwnd",
 	};
 	struct net *net = seq_file_single_net(seq);
 	int i;

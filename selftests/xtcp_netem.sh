@@ -24,6 +24,9 @@
 # autotuning must grow an xtcp receiver's buffer past tcp_rmem[1], as
 # native TCP's (a full segment carries less than the MSS with timestamps;
 # without GRO super-packets an xtcp receiver once never saw one).
+# With a 50 Mbit/s bottleneck added, slow start must end on a HyStart
+# signal (TCPHystartTrainDetect or TCPHystartDelayDetect of the sender), as
+# native CUBIC's does.
 # TSO and GSO are off on both veth ends for these cases, and gso_max_segs is
 # 1, so that what netem impairs is one segment: with GSO off a stack still
 # builds 64 KiB packets and segments them in software after the qdisc, and
@@ -168,6 +171,26 @@ check "20 ms each way, servers logging SO_RCVBUF" eval '
 	xfer_servers "$B" 6020 --rcvbuf-log "$xfer_dir/rcvbuf"'
 check "receive buffer grows without GSO: native -> native" autotune 6020 native
 check "receive buffer grows without GSO: native -> xtcp" autotune 6021 xtcp
+
+# HyStart: over a 50 Mbit/s bottleneck with 20 ms each way (and room to
+# queue), slow start must end on HyStart's ACK-train or delay signal before
+# any loss, for xtcp as for native CUBIC.
+hystart_exits() {
+	echo $(($(stack_counter "$A" "$1" TCPHystartTrainDetect) +
+		$(stack_counter "$A" "$1" TCPHystartDelayDetect)))
+}
+hystart() {
+	local cproto=$1 before now
+	before=$(hystart_exits "$cproto")
+	xfer "$addr" 6020 "$cproto" "$tsize" || return 1
+	now=$(hystart_exits "$cproto")
+	ktap_info "TCPHystartTrainDetect + TCPHystartDelayDetect of the sender: $before -> $now"
+	[ "$now" -gt "$before" ]
+}
+check "50 Mbit/s bottleneck" ip netns exec "$A" tc qdisc replace dev xv0 root netem \
+	delay 20ms rate 50mbit limit 100000
+check "slow start ends by HyStart: native -> native" hystart 0
+check "slow start ends by HyStart: xtcp -> native" hystart "$x"
 
 window() {
 	local cproto=$1 port=$2 ready wout pid ok=true wscale maxwin

@@ -74,7 +74,10 @@ struct xtcp_port;
  * @tstamp_ok: both sides use timestamps (RFC 7323)
  * @quickack: ACK every segment for now (connection start, out-of-order data)
  * @ack_pending: an ACK is owed to the peer
+ * @dsack: the next ACK reports @dsack_start..@dsack_end as a D-SACK
  * @unacked_segs: full-sized segments received since the last ACK we sent
+ * @dsack_start: first sequence number of a duplicate we received
+ * @dsack_end: sequence number after it
  * @ts_recent: the peer's last timestamp value, echoed back
  * @ts_recent_stamp: when @ts_recent was taken, in seconds (PAWS ages it)
  * @ts_off: offset added to our timestamp clock (RFC 7323 5.4)
@@ -182,8 +185,11 @@ struct xtcp_sock {
 		sack_ok:1,
 		tstamp_ok:1,
 		quickack:1,
-		ack_pending:1;
+		ack_pending:1,
+		dsack:1;
 	u8	unacked_segs;
+	u32	dsack_start;
+	u32	dsack_end;
 
 	u32	ts_recent;
 	u32	ts_recent_stamp;

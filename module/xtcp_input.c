@@ -126,6 +126,44 @@ static void xtcp_ack_now(struct sock *sk)
 	xtcp_output_send_ack(sk);
 }
 
+/*
+ * Report a duplicate we received (RFC 2883) on the next ACK, when the peer
+ * does SACK and net.ipv4.tcp_dsack allows it (tcp_dsack_set()).
+ */
+static void xtcp_dsack_set(struct sock *sk, u32 seq, u32 end_seq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->sack_ok || !READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_dsack))
+		return;
+	xtcp_net_stat_inc(sock_net(sk), xtcp_seq_before(seq, xs->rcv_nxt) ?
+			  XTCP_STAT_DSACK_OLD_SENT : XTCP_STAT_DSACK_OFO_SENT);
+	xs->dsack = 1;
+	xs->dsack_start = seq;
+	xs->dsack_end = end_seq;
+}
+
+/*
+ * tcp_send_dupack(): a segment outside the window is answered at once; the
+ * part of it we already had is a D-SACK, so that the sender can tell a
+ * spurious retransmission.
+ */
+static void xtcp_send_dupack(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (cb->end_seq != cb->seq && xtcp_seq_before(cb->seq, xs->rcv_nxt)) {
+		u32 end_seq = cb->end_seq;
+
+		if (xtcp_seq_after(end_seq, xs->rcv_nxt))
+			end_seq = xs->rcv_nxt;
+		xtcp_dsack_set(sk, cb->seq, end_seq);
+		xs->quickack = 1;
+	}
+	xtcp_ack_now(sk);
+}
+
 /* RFC 5961: answer a suspicious segment with an ACK and let the peer sort
  * it out; a blind attacker cannot see that ACK.
  */
@@ -520,6 +558,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
 		/* A duplicate: our ACK was probably lost. */
+		xtcp_dsack_set(sk, cb->seq, cb->end_seq);
 		kfree_skb(skb);
 		xs->quickack = 1;
 		xs->ack_pending = 1;
@@ -553,14 +592,20 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+		u32 seq = cb->seq, end_seq = cb->end_seq;
+
 		skb_dst_drop(skb);
 		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_OFO_QUEUE);
-		xtcp_ofo_insert(&xs->ofo, skb, sk);
+		if (xtcp_ofo_insert(&xs->ofo, skb, sk) == XTCP_OFO_DUP)
+			xtcp_dsack_set(sk, seq, end_seq);
 		/* Tell the sender about the gap at once (RFC 5681 4.2). */
 		xs->quickack = 1;
 		xs->ack_pending = 1;
 		return;
 	}
+	/* Its head we had already (tcp_data_queue()'s partial packet). */
+	if (xtcp_seq_before(cb->seq, xs->rcv_nxt))
+		xtcp_dsack_set(sk, cb->seq, xs->rcv_nxt);
 	xtcp_measure_rcv_mss(xs, skb);
 	xtcp_buf_rcv_rtt_measure(sk, skb);
 	/* A GRO-merged skb counts for each full segment in it. */
@@ -668,12 +713,12 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/* RFC 7323 5.3: PAWS first; a RST is judged on its sequence number. */
 	if (!th->rst && xtcp_paws_discard(sk, skb)) {
 		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_PAWS_ESTAB);
-		xtcp_ack_now(sk);
+		xtcp_send_dupack(sk, skb);
 		goto drop;
 	}
 	if (!xtcp_sequence_ok(xs, cb->seq, cb->end_seq)) {
 		if (!th->rst)
-			xtcp_ack_now(sk);
+			xtcp_send_dupack(sk, skb);
 		goto drop;
 	}
 	if (th->rst) {

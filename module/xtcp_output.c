@@ -53,22 +53,34 @@ struct xtcp_ip_params {
 	bool	df;
 };
 
-/* SACK blocks we report: ranges held in the out-of-order queue. */
+/* SACK blocks we report: a D-SACK, then ranges of the out-of-order queue. */
 struct xtcp_sack_blocks {
 	u32	start[4];
 	u32	end[4];
 	int	n;
 };
 
-/* As many blocks as fit beside the timestamp option (3) or not (4). */
-static void xtcp_sack_fill(const struct sock *sk, struct xtcp_sack_blocks *b)
+/*
+ * As many blocks as fit beside the timestamp option (3) or not (4). A
+ * D-SACK goes first (RFC 2883 4) and only once, as tcp_options_write()
+ * clears it when written.
+ */
+static void xtcp_sack_fill(struct sock *sk, struct xtcp_sack_blocks *b)
 {
-	const struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int max = xs->tstamp_ok ? 3 : 4;
 
 	b->n = 0;
-	if (xs->sack_ok)
-		b->n = xtcp_ofo_sack_blocks(&xs->ofo, b->start, b->end,
-					    xs->tstamp_ok ? 3 : 4);
+	if (!xs->sack_ok)
+		return;
+	if (xs->dsack) {
+		b->start[0] = xs->dsack_start;
+		b->end[0] = xs->dsack_end;
+		b->n = 1;
+		xs->dsack = 0;
+	}
+	b->n += xtcp_ofo_sack_blocks(&xs->ofo, b->start + b->n, b->end + b->n,
+				     max - b->n);
 }
 
 /* Option space of a segment: Linux's order and padding (tcp_options_write). */

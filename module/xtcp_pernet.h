@@ -33,6 +33,8 @@ enum xtcp_stat {
 	XTCP_STAT_FAST_RETRANS,		/* TCPFastRetrans: resent in recovery */
 	XTCP_STAT_LOST_RETRANSMIT,	/* TCPLostRetransmit: (RACK) */
 	XTCP_STAT_DSACK_RECV,		/* TCPDSACKRecv */
+	XTCP_STAT_DSACK_OLD_SENT,	/* TCPDSACKOldSent: below rcv_nxt */
+	XTCP_STAT_DSACK_OFO_SENT,	/* TCPDSACKOfoSent: out of order */
 	XTCP_STAT_SACK_RENEGING,	/* TCPSACKReneging */
 	XTCP_STAT_LOSS_PROBES,		/* TCPLossProbes: tail loss probes */
 	XTCP_STAT_BACKLOG_DROP,		/* TCPBacklogDrop: socket backlog full */

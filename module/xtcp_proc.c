@@ -210,6 +210,8 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 		[XTCP_STAT_FAST_RETRANS]	= "TCPFastRetrans",
 		[XTCP_STAT_LOST_RETRANSMIT]	= "TCPLostRetransmit",
 		[XTCP_STAT_DSACK_RECV]		= "TCPDSACKRecv",
+		[XTCP_STAT_DSACK_OLD_SENT]	= "TCPDSACKOldSent",
+		[XTCP_STAT_DSACK_OFO_SENT]	= "TCPDSACKOfoSent",
 		[XTCP_STAT_SACK_RENEGING]	= "TCPSACKReneging",
 		[XTCP_STAT_LOSS_PROBES]		= "TCPLossProbes",
 		[XTCP_STAT_BACKLOG_DROP]	= "TCPBacklogDrop",

@@ -11,7 +11,8 @@
 #    recovery), and once more with SACK off, TCPRenoRecovery (NewReno);
 #  - reorder 25% (50% correlation) behind a 10 ms delay: the out-of-order
 #    queue and SACK blocks (data), ACKs arriving out of order (ACK);
-#  - duplicate 5%: duplicate segments dropped whole or trimmed (data),
+#  - duplicate 5%: duplicate segments dropped whole or trimmed (data), each
+#    reported as a D-SACK (RFC 2883) that the sender counts in TCPDSACKRecv,
 #    duplicate ACKs that must not be taken for loss signals alone (ACK);
 #  - corrupt 5%: bit errors, which the checksum must catch: on the data
 #    direction the receiving namespace's TcpInCsumErrors must grow (xtcp
@@ -117,7 +118,7 @@ grew() {
 # sender's $recovery counter (netstat's name) must grow: the losses were
 # repaired by fast recovery, not only by timeouts.
 impaired() {
-	local dir=$1 ns dev rns name c before cproto port bytes=$size rec
+	local dir=$1 ns dev rns name c before cproto port bytes=$size rec dsk
 	shift
 	# Corruption and the recovery counters need enough segments.
 	[ "$1" = corrupt ] || { [ "$1" = loss ] && [ "$dir" = data ]; } && bytes=$csize
@@ -129,11 +130,15 @@ impaired() {
 		read -r cproto port c <<<"$c"
 		before=$(csum_errors "$rns")
 		rec=$(stack_counter "$A" "$cproto" "$recovery")
+		dsk=$(stack_counter "$A" "$cproto" TCPDSACKRecv)
 		check "$name: $c" xfer "$addr" "$port" "$cproto" "$bytes"
 		[ "$1" = corrupt ] && [ "$dir" = data ] &&
 			check "$name: $c: corruption caught by the checksum" caught "$rns" "$before"
 		[ "$1" = loss ] && [ "$dir" = data ] &&
 			check "$name: $c: $recovery" grew "$A" "$cproto" "$recovery" "${rec:-0}"
+		[ "$1" = duplicate ] && [ "$dir" = data ] && [ -z "$label" ] &&
+			check "$name: $c: the receiver's D-SACKs reach the sender" \
+				grew "$A" "$cproto" TCPDSACKRecv "${dsk:-0}"
 	done
 	ip netns exec "$ns" tc qdisc del dev "$dev" root
 }

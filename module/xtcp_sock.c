@@ -195,6 +195,19 @@ static void xtcp_unhash(struct sock *sk)
 		xtcp_ehash_remove(xtcp_net_ehash(sock_net(sk)), sk);
 }
 
+/* The transition as the trace shows it: @from need not be sk_state. */
+static void xtcp_sock_move(struct sock *sk, int from, int state)
+{
+	trace_xtcp_state_change(sk, from, state);
+	if (state == TCP_CLOSE) {
+		sk->sk_prot->unhash(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			xtcp_port_release(sk);
+	}
+	/* inet_sk_state_store(): lockless readers see the state last. */
+	smp_store_release(&sk->sk_state, state);
+}
+
 /**
  * xtcp_sock_set_state() - move @sk to @state (RFC 9293 state machine)
  * @sk: socket, locked
@@ -205,16 +218,8 @@ static void xtcp_unhash(struct sock *sk)
  */
 void xtcp_sock_set_state(struct sock *sk, int state)
 {
-	if (sk->sk_state == state)
-		return;
-	trace_xtcp_state_change(sk, state);
-	if (state == TCP_CLOSE) {
-		sk->sk_prot->unhash(sk);
-		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
-			xtcp_port_release(sk);
-	}
-	/* inet_sk_state_store(): lockless readers see the state last. */
-	smp_store_release(&sk->sk_state, state);
+	if (sk->sk_state != state)
+		xtcp_sock_move(sk, sk->sk_state, state);
 }
 
 /**
@@ -242,6 +247,17 @@ static void xtcp_sock_destroy(struct sock *sk)
 	sock_put(sk);
 }
 
+/* What follows CLOSE: wake the user, or free an orphan. */
+static void xtcp_sock_finish(struct sock *sk)
+{
+	xtcp_timer_clear_all(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		xtcp_sock_destroy(sk);
+}
+
 /**
  * xtcp_sock_done() - the connection is over (tcp_done())
  * @sk: socket, locked
@@ -252,12 +268,7 @@ static void xtcp_sock_destroy(struct sock *sk)
 void xtcp_sock_done(struct sock *sk)
 {
 	xtcp_sock_set_state(sk, TCP_CLOSE);
-	xtcp_timer_clear_all(sk);
-	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk->sk_state_change(sk);
-	else
-		xtcp_sock_destroy(sk);
+	xtcp_sock_finish(sk);
 }
 
 /**
@@ -269,9 +280,18 @@ void xtcp_sock_done(struct sock *sk)
  */
 void xtcp_sock_time_wait(struct sock *sk)
 {
-	xtcp_sock_set_state(sk, TCP_TIME_WAIT);
+	int from = sk->sk_state;
+
+	/*
+	 * The socket itself never takes the TIME_WAIT state, as native full
+	 * sockets never do: the receive path takes an entry in that state for
+	 * a struct xtcp_tw, and a lookup on another CPU may still hold this
+	 * socket while the entry replaces it. The trace shows both steps.
+	 */
+	trace_xtcp_state_change(sk, from, TCP_TIME_WAIT);
 	xtcp_tw_enter(sk);
-	xtcp_sock_done(sk);
+	xtcp_sock_move(sk, TCP_TIME_WAIT, TCP_CLOSE);
+	xtcp_sock_finish(sk);
 }
 
 /**

@@ -204,8 +204,8 @@ TRACE_EVENT(xtcp_synack_recv,
 );
 
 TRACE_EVENT(xtcp_state_change,
-	TP_PROTO(const struct sock *sk, int newstate),
-	TP_ARGS(sk, newstate),
+	TP_PROTO(const struct sock *sk, int oldstate, int newstate),
+	TP_ARGS(sk, oldstate, newstate),
 	TP_STRUCT__entry(
 		__field(const void *, skaddr)
 		__field(u32, saddr)
@@ -217,6 +217,7 @@ TRACE_EVENT(xtcp_state_change,
 	),
 	TP_fast_assign(
 		XTCP_TP_SOCK_ASSIGN(sk);
+		__entry->state = oldstate;
 		__entry->newstate = newstate;
 	),
 	TP_printk("sk=%p %pI4:%u -> %pI4:%u %s -> %s", __entry->skaddr,

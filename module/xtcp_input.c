@@ -1004,9 +1004,11 @@ static void xtcp_input_icmp(struct net *net, struct sk_buff *skb)
 	if (icmph->type != ICMP_DEST_UNREACH && icmph->type != ICMP_TIME_EXCEEDED)
 		return;
 	/*
-	 * Native TCP never acts on the host unreachable this host sends itself
-	 * when ARP fails (a connect then ends in ETIMEDOUT); do the same. A
-	 * local "fragmentation needed" (tunnels) still counts.
+	 * The host unreachable this host sends itself when ARP fails is not
+	 * acted on: the connect ends in ETIMEDOUT, as native's usually does
+	 * (native fails with EHOSTUNREACH when a SYN still waited in the
+	 * neighbour's queue at the failure). A local "fragmentation needed"
+	 * (tunnels) still counts.
 	 */
 	if (!(icmph->type == ICMP_DEST_UNREACH && icmph->code == ICMP_FRAG_NEEDED) &&
 	    inet_addr_type(net, ip_hdr(skb)->saddr) == RTN_LOCAL)

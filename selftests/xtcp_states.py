@@ -36,11 +36,21 @@ def wait_until(t):
 
 def simultaneous_open(role, addr, peer, proto, start):
     # Both SYN_SENT, the SYNs cross: SYN_SENT -> SYN_RECV -> ESTABLISHED.
+    # If one side starts more than the one-way delay late (a loaded debug
+    # VM), the first SYN meets no socket and both connects are refused
+    # (each side's RST refuses the other): both try again, 2 s later.
     me, other = (PORT_A, PORT_B) if role == "a" else (PORT_B, PORT_A)
-    s = sock(proto, me, addr)
-    wait_until(start)
-    s.settimeout(20)
-    s.connect((peer, other))
+    for attempt in range(3):
+        s = sock(proto, me, addr)
+        wait_until(start + 2 * attempt)
+        s.settimeout(20)
+        try:
+            s.connect((peer, other))
+            break
+        except ConnectionRefusedError:
+            s.close()
+            if attempt == 2:
+                raise
     s.sendall(role.encode())
     assert s.recv(1) == (b"b" if role == "a" else b"a")
     return s
@@ -60,7 +70,7 @@ def main():
     start = float(sys.argv[6]) if len(sys.argv) > 6 else 0
     if scenario == "simultaneous":
         s = simultaneous_open(role, addr, peer, proto, start)
-        simultaneous_close(s, start + 5)
+        simultaneous_close(s, start + 9)
     elif role == "server":
         # LISTEN; the child: SYN_RECV -> ESTABLISHED -> CLOSE_WAIT ->
         # LAST_ACK -> CLOSE (the client closes first); then the second

@@ -453,6 +453,7 @@ static void xtcp_cubic_pkts_acked(struct sock *sk, u32 rtt_us)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	enum xtcp_hystart_exit why;
 	struct net *net;
+	u32 now_us;
 
 	/* Samples right after a reduction are inflated by the queue. */
 	if (ca->epoch_start && (s32)(tcp_jiffies32 - ca->epoch_start) < HZ)
@@ -464,9 +465,10 @@ static void xtcp_cubic_pkts_acked(struct sock *sk, u32 rtt_us)
 	if (ca->found || !xtcp_in_slow_start(xs) ||
 	    xs->cwnd < XTCP_HYSTART_LOW_WINDOW)
 		return;
+	now_us = tcp_clock_us();
 	if (after(xs->snd_una, ca->end_seq))
-		xtcp_hystart_reset(ca, tcp_clock_us(), xs->snd_nxt);
-	why = xtcp_hystart_update(ca, tcp_clock_us(), rtt_us);
+		xtcp_hystart_reset(ca, now_us, xs->snd_nxt);
+	why = xtcp_hystart_update(ca, now_us, rtt_us);
 	if (why == XTCP_HYSTART_NONE)
 		return;
 	xs->ssthresh = xs->cwnd;

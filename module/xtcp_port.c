@@ -5,22 +5,25 @@
  * xtcp sockets are not in native TCP's tables, so nothing there would stop
  * native TCP from handing out a port an xtcp socket uses, and a native
  * connection could end up with the same 4-tuple as an xtcp one. Each port
- * an xtcp socket holds is therefore also held by a native TCP socket that is
- * only bound, never listening or connected: native bind() and connect() see
- * the port as taken, and binding it fails for xtcp when native TCP already
- * uses it. Since the reservations are exclusive, xtcp sockets never share a
- * port among themselves either, so a 4-tuple can only ever exist once.
+ * an xtcp socket holds is therefore also held in native TCP's bind table:
+ * native bind() and connect() see the port as taken, and binding it fails
+ * for xtcp when native TCP already uses it. Since the reservations are
+ * exclusive, xtcp sockets never share a port among themselves either, so a
+ * 4-tuple can only ever exist once.
  *
- * Creating and binding a socket sleeps, so reservations are made in process
- * context (bind(), connect()); the last reference may go away in softirq
- * context, where the reservation is unbound at once and closed from a
- * workqueue.
+ * The holder in native's table is not a TCP socket but the smallest object
+ * inet_csk_get_port() accepts: a sock of a private proto that ends where
+ * inet_connection_sock's bind fields end (about 1 KB, where a TCP socket
+ * with its inode is over 3 KB). It is never hashed, locked or connected;
+ * native's bind conflict checks read only struct sock fields of it. Taking
+ * and releasing it needs no socket layer, so a release may run in any
+ * context and frees the port at once.
  */
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
+#include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
@@ -33,8 +36,7 @@
 
 /**
  * struct xtcp_port - a local port xtcp sockets hold
- * @reserve: native TCP socket bound to the same address and port
- * @work: releases @reserve in process context
+ * @owner: holder of the port in native TCP's bind table
  * @refs: holders: the socket that bound it, then the children a listener
  *	accepted on it and the TIME_WAIT entries they leave behind, and
  *	sockets sharing it through SO_REUSEADDR or SO_REUSEPORT
@@ -48,8 +50,7 @@
  * @listeners: holders listening
  */
 struct xtcp_port {
-	struct socket		*reserve;
-	struct work_struct	work;
+	struct sock		*owner;
 	refcount_t		refs;
 	struct hlist_node	node;
 	struct xtcp_port_table	*table;
@@ -61,97 +62,85 @@ struct xtcp_port {
 	int			listeners;
 };
 
-static struct workqueue_struct *xtcp_port_wq;
 /*
- * The reservation is locked (bind, release) while the xtcp socket's own lock
- * is held; both are AF_INET sockets, so it gets a lock class of its own for
- * lockdep to tell the nesting from recursion.
+ * inet_csk_get_port() and inet_put_port() touch the sock, the inet_sock and
+ * icsk_bind_hash/icsk_bind2_hash, nothing past them. With no hashinfo of its
+ * own, the proto binds in the namespace's TCP table. No module owner: a
+ * TIME_WAIT entry holding a port must not keep rmmod from purging it; every
+ * holder is gone before xtcp_port_exit().
  */
-static struct lock_class_key xtcp_port_slock_key;
-static struct lock_class_key xtcp_port_lock_key;
+static struct proto xtcp_port_prot = {
+	.name		= "XTCP-PORT",
+	.obj_size	= offsetofend(struct inet_connection_sock,
+				      icsk_bind2_hash),
+};
+
 static siphash_key_t xtcp_port_secret __read_mostly;
 static atomic_t xtcp_port_perturb = ATOMIC_INIT(0);
 
 /**
  * xtcp_port_init() - set up port reservations at module load
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0 or the error of proto_register().
  */
 int xtcp_port_init(void)
 {
 	get_random_bytes(&xtcp_port_secret, sizeof(xtcp_port_secret));
-	xtcp_port_wq = alloc_workqueue("xtcp_port", WQ_UNBOUND, 0);
-	return xtcp_port_wq ? 0 : -ENOMEM;
+	return proto_register(&xtcp_port_prot, 1);
 }
 
 /**
- * xtcp_port_exit() - wait for pending releases; no xtcp socket is left
+ * xtcp_port_exit() - at module unload, once every xtcp socket and TIME_WAIT
+ * entry is gone
  */
 void xtcp_port_exit(void)
 {
-	destroy_workqueue(xtcp_port_wq);
-}
-
-static void xtcp_port_free_work(struct work_struct *work)
-{
-	struct xtcp_port *p = container_of(work, struct xtcp_port, work);
-
-	sock_release(p->reserve);
-	kfree(p);
+	proto_unregister(&xtcp_port_prot);
 }
 
 /*
- * A user-style socket (kern = 0) holds a reference on its namespace, which a
- * kernel socket would not: the reservation may outlive the xtcp socket by a
- * workqueue round trip, and the namespace must not go first.
+ * A user-style sock (kern = 0) holds a reference on its namespace, as the
+ * native socket did that held ports before: a TIME_WAIT entry may keep the
+ * port after its socket is gone.
  */
 static struct xtcp_port *xtcp_port_alloc(struct sock *sk)
 {
 	struct xtcp_port *p;
-	int err;
+	struct sock *owner;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOBUFS);
-	err = __sock_create(sock_net(sk), PF_INET, SOCK_STREAM, IPPROTO_TCP,
-			    &p->reserve, 0);
-	if (err) {
+	owner = sk_alloc(sock_net(sk), PF_INET, GFP_KERNEL, &xtcp_port_prot, 0);
+	if (!owner) {
 		kfree(p);
-		return ERR_PTR(err);
+		return ERR_PTR(-ENOBUFS);
 	}
-	sock_lock_init_class_and_name(p->reserve->sk,
-				      "slock-AF_INET-XTCP-PORT",
-				      &xtcp_port_slock_key,
-				      "sk_lock-AF_INET-XTCP-PORT",
-				      &xtcp_port_lock_key);
-	INIT_WORK(&p->work, xtcp_port_free_work);
-	refcount_set(&p->refs, 1);
+	sock_init_data(NULL, owner);
 	/*
 	 * Never SO_REUSEADDR: a native socket could then share the port and,
-	 * with it, a 4-tuple. Address options follow the xtcp socket.
+	 * with it, a 4-tuple. The device binding follows the xtcp socket.
 	 */
-	p->reserve->sk->sk_reuse = SK_NO_REUSE;
-	inet_sk(p->reserve->sk)->freebind = inet_sk(sk)->freebind;
-	inet_sk(p->reserve->sk)->transparent = inet_sk(sk)->transparent;
-	p->reserve->sk->sk_bound_dev_if = sk->sk_bound_dev_if;
+	owner->sk_reuse = SK_NO_REUSE;
+	owner->sk_bound_dev_if = sk->sk_bound_dev_if;
+	p->owner = owner;
+	refcount_set(&p->refs, 1);
 	return p;
 }
 
 static void xtcp_port_free(struct xtcp_port *p)
 {
-	sock_release(p->reserve);
+	if (inet_sk(p->owner)->inet_num)
+		inet_put_port(p->owner);
+	sk_free(p->owner);
 	kfree(p);
 }
 
+/* The address was checked by the caller, as inet_bind() checks it. */
 static int xtcp_port_try(struct xtcp_port *p, __be32 addr, u16 port)
 {
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = addr,
-		.sin_port = htons(port),
-	};
-
-	return kernel_bind(p->reserve, (struct sockaddr *)&sin, sizeof(sin));
+	p->owner->sk_rcv_saddr = addr;
+	return inet_csk_get_port(p->owner, port) ? -EADDRINUSE : 0;
 }
 
 /**
@@ -377,9 +366,8 @@ struct xtcp_port *xtcp_port_get(struct xtcp_port *p)
  * xtcp_port_put() - a holder lets go of a port
  * @p: port, or NULL
  *
- * The last holder frees it: where sleeping is allowed the port is free when
- * this returns, as with native TCP; from atomic context the workqueue frees
- * it shortly after.
+ * The last holder frees it, in any context: the port is free when this
+ * returns, as with native TCP.
  */
 void xtcp_port_put(struct xtcp_port *p)
 {
@@ -395,17 +383,7 @@ void xtcp_port_put(struct xtcp_port *p)
 	}
 	hlist_del(&p->node);
 	spin_unlock_bh(&t->lock);
-	if (preemptible()) {
-		xtcp_port_free(p);
-		return;
-	}
-	/*
-	 * Closing the reservation sleeps, but unbinding it does not: the port
-	 * is free at once, as native TCP frees it in tcp_set_state(), and the
-	 * socket itself goes in the workqueue.
-	 */
-	inet_put_port(p->reserve->sk);
-	queue_work(xtcp_port_wq, &p->work);
+	xtcp_port_free(p);
 }
 
 /**

@@ -36,7 +36,8 @@
 
 /**
  * struct xtcp_port - a local port xtcp sockets hold
- * @owner: holder of the port in native TCP's bind table
+ * @owner: holder of the port in native TCP's bind table: a sock of
+ *	xtcp_port_prot, or the xtcp socket itself (@self)
  * @refs: holders: the socket that bound it, then the children a listener
  *	accepted on it and the TIME_WAIT entries they leave behind, and
  *	sockets sharing it through SO_REUSEADDR or SO_REUSEPORT
@@ -48,6 +49,8 @@
  * @reuse: every holder set SO_REUSEADDR
  * @reuseport: every holder set SO_REUSEPORT
  * @listeners: holders listening
+ * @self: @owner is the socket that connected from this port, its only holder
+ *	until a TIME_WAIT entry takes over (xtcp_port_hand_over())
  */
 struct xtcp_port {
 	struct sock		*owner;
@@ -59,6 +62,7 @@ struct xtcp_port {
 	kuid_t			uid;
 	bool			reuse;
 	bool			reuseport;
+	bool			self;
 	int			listeners;
 };
 
@@ -103,19 +107,13 @@ void xtcp_port_exit(void)
  * native socket did that held ports before: a TIME_WAIT entry may keep the
  * port after its socket is gone.
  */
-static struct xtcp_port *xtcp_port_alloc(struct sock *sk)
+static struct sock *xtcp_port_owner_alloc(struct sock *sk, gfp_t gfp)
 {
-	struct xtcp_port *p;
 	struct sock *owner;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!p)
-		return ERR_PTR(-ENOBUFS);
-	owner = sk_alloc(sock_net(sk), PF_INET, GFP_KERNEL, &xtcp_port_prot, 0);
-	if (!owner) {
-		kfree(p);
-		return ERR_PTR(-ENOBUFS);
-	}
+	owner = sk_alloc(sock_net(sk), PF_INET, gfp, &xtcp_port_prot, 0);
+	if (!owner)
+		return NULL;
 	sock_init_data(NULL, owner);
 	/*
 	 * Never SO_REUSEADDR: a native socket could then share the port and,
@@ -123,24 +121,51 @@ static struct xtcp_port *xtcp_port_alloc(struct sock *sk)
 	 */
 	owner->sk_reuse = SK_NO_REUSE;
 	owner->sk_bound_dev_if = sk->sk_bound_dev_if;
-	p->owner = owner;
+	return owner;
+}
+
+/* @self: @sk itself holds the port in native's table (see xtcp_port). */
+static struct xtcp_port *xtcp_port_alloc(struct sock *sk, bool self)
+{
+	struct xtcp_port *p;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOBUFS);
+	p->owner = self ? sk : xtcp_port_owner_alloc(sk, GFP_KERNEL);
+	if (!p->owner) {
+		kfree(p);
+		return ERR_PTR(-ENOBUFS);
+	}
+	p->self = self;
 	refcount_set(&p->refs, 1);
 	return p;
 }
 
 static void xtcp_port_free(struct xtcp_port *p)
 {
-	if (inet_sk(p->owner)->inet_num)
-		inet_put_port(p->owner);
-	sk_free(p->owner);
+	struct sock *owner = p->owner;
+
+	if (inet_sk(owner)->inet_num) {
+		/* native's bhash2 bucket is found by the bound address */
+		DEBUG_NET_WARN_ON_ONCE(owner->sk_rcv_saddr != p->addr);
+		inet_put_port(owner);
+	}
+	if (!p->self)
+		sk_free(owner);
 	kfree(p);
 }
 
 /* The address was checked by the caller, as inet_bind() checks it. */
+static int xtcp_port_try_owner(struct sock *owner, __be32 addr, u16 port)
+{
+	owner->sk_rcv_saddr = addr;
+	return inet_csk_get_port(owner, port) ? -EADDRINUSE : 0;
+}
+
 static int xtcp_port_try(struct xtcp_port *p, __be32 addr, u16 port)
 {
-	p->owner->sk_rcv_saddr = addr;
-	return inet_csk_get_port(p->owner, port) ? -EADDRINUSE : 0;
+	return xtcp_port_try_owner(p->owner, addr, port);
 }
 
 /**
@@ -251,7 +276,7 @@ int xtcp_port_bind(struct sock *sk, __be32 addr, u16 port)
 	if (port && (sk->sk_reuse || sk->sk_reuseport) &&
 	    xtcp_port_share(sk, addr, port))
 		return 0;
-	p = xtcp_port_alloc(sk);
+	p = xtcp_port_alloc(sk, false);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	if (port) {
@@ -298,6 +323,9 @@ XTCP_EXPORT_FOR_KUNIT(xtcp_port_bind);
  * predict (RFC 6056, algorithm 3), tries ports of low's parity first,
  * respects ip_local_port_range and ip_local_reserved_ports.
  *
+ * The port is never shared, so unless @sk asks for sharing (which native
+ * TCP would read from the holder), @sk itself holds it in native's table.
+ *
  * Return: 0 with inet_num/inet_sport set, -EADDRNOTAVAIL when every port is
  * taken (as native TCP says), or -ENOBUFS.
  */
@@ -309,7 +337,7 @@ int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 	int low, high, err;
 	u32 port;
 
-	p = xtcp_port_alloc(sk);
+	p = xtcp_port_alloc(sk, !sk->sk_reuse && !sk->sk_reuseport);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 
@@ -397,7 +425,46 @@ void xtcp_port_release(struct sock *sk)
 	if (!p)
 		return;
 	xtcp_sk(sk)->port = NULL;
+	/* Before inet_num goes: it finds @sk in native's table if @sk holds
+	 * the port there.
+	 */
+	xtcp_port_put(p);
 	/* As __inet_put_port(): inet_sport stays for a last RST to carry. */
 	inet_sk(sk)->inet_num = 0;
-	xtcp_port_put(p);
+}
+
+/**
+ * xtcp_port_hand_over() - let the port outlive the socket holding it
+ * @p: port of a socket about to leave it to its TIME_WAIT entry
+ * @sk: that socket, locked
+ *
+ * A socket that holds its port in native's table itself (@p->self) gives
+ * that place to a sock of xtcp_port_prot; forced reuse lets both be there
+ * for a moment, so the port is never free in between.
+ *
+ * Return: 0, or -ENOBUFS (no memory in atomic context).
+ */
+int xtcp_port_hand_over(struct xtcp_port *p, struct sock *sk)
+{
+	struct sock *owner;
+	int err;
+
+	if (!p->self)
+		return 0;
+	owner = xtcp_port_owner_alloc(sk, GFP_ATOMIC);
+	if (!owner)
+		return -ENOBUFS;
+	owner->sk_reuse = SK_FORCE_REUSE;
+	err = xtcp_port_try_owner(owner, p->addr, p->num);
+	owner->sk_reuse = SK_NO_REUSE;
+	if (err) {
+		sk_free(owner);
+		return err;
+	}
+	inet_put_port(sk);
+	/* @sk keeps its number until it lets go of @p. */
+	inet_sk(sk)->inet_num = p->num;
+	p->owner = owner;
+	p->self = false;
+	return 0;
 }

@@ -33,6 +33,7 @@ int xtcp_port_bind(struct sock *sk, __be32 addr, u16 port);
 int xtcp_port_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 		      __be16 dport);
 void xtcp_port_release(struct sock *sk);
+int xtcp_port_hand_over(struct xtcp_port *p, struct sock *sk);
 struct xtcp_port *xtcp_port_get(struct xtcp_port *p);
 void xtcp_port_put(struct xtcp_port *p);
 

@@ -105,6 +105,10 @@ bool xtcp_tw_enter(struct sock *sk)
 	tw = kmem_cache_alloc(xtcp_timewait_sock_ops.twsk_slab, GFP_ATOMIC);
 	if (!tw)
 		goto err_count;
+	if (xs->port && xtcp_port_hand_over(xs->port, sk)) {
+		kmem_cache_free(xtcp_timewait_sock_ops.twsk_slab, tw);
+		goto err_count;
+	}
 	/* Lookups may still see the memory's last user: fill, then publish. */
 	tw->common.skc_daddr = sk->sk_daddr;
 	tw->common.skc_rcv_saddr = sk->sk_rcv_saddr;

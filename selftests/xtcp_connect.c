@@ -1615,6 +1615,61 @@ TEST_F(conn, time_wait_state)
 }
 
 /*
+ * The port of a connection in TIME_WAIT stays taken for native bind() until
+ * the TIME_WAIT ends, whether the socket asked for SO_REUSEADDR or not (xtcp
+ * holds a connect()'s port through the socket itself, and hands it to a
+ * small holder when the connection enters TIME_WAIT). Native's TIME_WAIT
+ * lasts 60 s: only xtcp's end (a short one here) is waited for.
+ */
+TEST_F(conn, port_held_through_time_wait)
+{
+	struct sockaddr_in sin;
+	int reuse, fd, afd, nfd, i;
+	unsigned short port;
+	char buf[4];
+
+	REQUIRE_SOCKET();
+	if (variant->is_xtcp) {
+		ASSERT_EQ(0, sysctl_write(TW_TIMEOUT_SYSCTL, "1000"));
+	}
+	listen_native(_metadata, self);
+	for (reuse = 0; reuse <= 1; reuse++) {
+		fd = variant_socket(0);
+		ASSERT_LE(0, fd);
+		rcv_timeout(fd);
+		ASSERT_EQ(0, set_int(fd, SOL_SOCKET, SO_REUSEADDR, reuse));
+		ASSERT_EQ(0, connect_in(fd, &self->laddr));
+		port = ntohs(name_of(fd).sin_port);
+		afd = accept_one(_metadata, self);
+		ASSERT_LE(0, afd);
+		EXPECT_EQ(0, shutdown(fd, SHUT_WR));
+		EXPECT_EQ(0, recv(afd, buf, sizeof(buf), 0));
+		close(afd);
+		wait_for(fd, POLLRDHUP, WAIT_MS);
+		usleep(100 * 1000);
+		close(fd);
+
+		nfd = socket(AF_INET, SOCK_STREAM, 0);
+		ASSERT_LE(0, nfd);
+		sin = sin_of("127.0.0.1", port);
+		EXPECT_EQ(-1, bind_in(nfd, &sin)) TH_LOG("reuse %d", reuse);
+		EXPECT_EQ(EADDRINUSE, errno) TH_LOG("%s", strerror(errno));
+		sin = sin_of("0.0.0.0", port);
+		EXPECT_EQ(-1, bind_in(nfd, &sin)) TH_LOG("reuse %d", reuse);
+		EXPECT_EQ(EADDRINUSE, errno) TH_LOG("%s", strerror(errno));
+		if (variant->is_xtcp) {
+			sin = sin_of("127.0.0.1", port);
+			for (i = 0; i < 50 && bind_in(nfd, &sin); i++)
+				usleep(100 * 1000);
+			EXPECT_GT(50, i) TH_LOG("reuse %d: port %u still taken "
+						"after TIME_WAIT: %s", reuse,
+						port, strerror(errno));
+		}
+		close(nfd);
+	}
+}
+
+/*
  * The peer resets the connection (close() with SO_LINGER 0). The first
  * call to look reports ECONNRESET, whichever it is: recv(), SO_ERROR or
  * send(); after that, recv() reads EOF and send() is EPIPE.

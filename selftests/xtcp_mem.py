@@ -127,7 +127,10 @@ def main():
     ok = [True] * conns
     for s in servers:
         s.setblocking(False)
-    deadline = time.monotonic() + 120
+    # Segments dropped at the hard limit come back on the sender's RTO,
+    # backed off for as long as the receivers stayed full (seconds to tens
+    # of seconds on the debug kernel): eventual delivery is what counts.
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline and min(got) < nbytes:
         for i in range(conns):
             push(i)
@@ -147,6 +150,11 @@ def main():
             got[i] += len(data)
     verified = sum(1 for i in range(conns) if ok[i] and got[i] == nbytes)
     print("verified %d" % verified, flush=True)
+    for i in range(conns):
+        if not ok[i] or got[i] != nbytes:
+            print("connection %d: sent %d, read %d%s" %
+                  (i, sent[i], got[i], "" if ok[i] else ", wrong bytes"),
+                  flush=True)
     for s in clients + servers + [ls]:
         s.close()
 

@@ -59,6 +59,9 @@ for p in 0 "$proto"; do
 	check "$label: the pool was charged up to the pressure threshold" \
 		test "${pages:-0}" -gt "$low" -a "$press" = yes
 	check "$label: TCPMemoryPressures counted" test "$(pressures "$p")" -gt "$before"
+	grep '^connection ' <<<"$out" | while read -r line; do
+		ktap_info "$label: $line"
+	done
 	check "$label: all $conns connections delivered every byte once read" \
 		grep -qx "verified $conns" <<<"$out"
 	# Released memory goes back to the pool (minus the per-CPU reserves).

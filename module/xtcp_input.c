@@ -177,15 +177,15 @@ static void xtcp_challenge_ack(struct sock *sk)
  * that was sent once (Karn's rule).
  */
 static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
-			    u64 sent_us)
+			    u64 sent_us, u64 now_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 sample_us, ca_us = 0;
 
 	if (sent_us)
-		ca_us = tcp_clock_us() - sent_us;
+		ca_us = now_us - sent_us;
 	if (xs->tstamp_ok && in->saw_tstamp && in->tsecr) {
-		u32 delta_ms = xtcp_output_tsval(sk) - in->tsecr;
+		u32 delta_ms = xtcp_output_tsval_at(sk, now_us) - in->tsecr;
 
 		if ((s32)delta_ms < 0)
 			return;
@@ -208,15 +208,16 @@ static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
 }
 
 /*
- * Drop what @ack acknowledges from the write queue. Returns the number of
+ * Drop what @ack, received at @now_us, acknowledges from the write queue
+ * (one clock read per ACK: see xtcp_output_tsval_at()). Returns the number of
  * bytes newly acknowledged and the send time of the newest segment that was
  * sent only once (0 if none) for the RTT estimator.
  */
-static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 *sent_us)
+static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 now_us,
+			    u64 *sent_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 acked = ack - xs->snd_una;
-	u64 now_us = tcp_clock_us();
 	struct sk_buff *skb;
 
 	*sent_us = 0;
@@ -354,8 +355,10 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 		xtcp_dupack(sk);
 
 	if (xtcp_seq_after(ack, xs->snd_una)) {
-		acked = xtcp_clean_acked(sk, ack, &sent_us);
-		xtcp_rtt_sample(sk, cb, sent_us);
+		u64 now_us = tcp_clock_us();
+
+		acked = xtcp_clean_acked(sk, ack, now_us, &sent_us);
+		xtcp_rtt_sample(sk, cb, sent_us, now_us);
 		inet_csk(sk)->icsk_retransmits = 0;
 		inet_csk(sk)->icsk_probes_out = 0;
 		xs->retransmits = 0;
@@ -787,7 +790,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_options opt;
 	u32 ack = ntohl(th->ack_seq);
-	u64 sent_us;
+	u64 sent_us, now_us;
 
 	if (th->ack && (!xtcp_seq_after(ack, xs->iss) ||
 			xtcp_seq_after(ack, xs->snd_max))) {
@@ -836,8 +839,9 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
-	xtcp_clean_acked(sk, ack, &sent_us);
-	xtcp_rtt_sample(sk, cb, sent_us);
+	now_us = tcp_clock_us();
+	xtcp_clean_acked(sk, ack, now_us, &sent_us);
+	xtcp_rtt_sample(sk, cb, sent_us, now_us);
 	xtcp_timer_clear_rto(sk);
 	xs->snd_wnd = ntohs(th->window);	/* never scaled in a SYN */
 	xs->max_window = xs->snd_wnd;
@@ -878,7 +882,7 @@ static void xtcp_rcv_synrecv(struct sock *sk, struct sk_buff *skb)
 	if (!th->ack || !xtcp_seq_after(ack, xs->iss) ||
 	    xtcp_seq_after(ack, xs->snd_max))
 		goto drop;
-	xtcp_clean_acked(sk, ack, &sent_us);
+	xtcp_clean_acked(sk, ack, tcp_clock_us(), &sent_us);
 	xtcp_timer_clear_rto(sk);
 	xtcp_output_sync_mss(sk);
 	xs->cwnd = XTCP_INIT_CWND;

@@ -41,7 +41,22 @@
  */
 u32 xtcp_output_tsval(const struct sock *sk)
 {
-	return tcp_time_stamp_raw() + xtcp_sk(sk)->ts_off;
+	return xtcp_output_tsval_at(sk, tcp_clock_us());
+}
+
+/**
+ * xtcp_output_tsval_at() - the TSval of a time already read
+ * @sk: socket
+ * @now_us: tcp_clock_us() of the event being handled
+ *
+ * One clock read serves a whole event, as tcp_mstamp does for native TCP:
+ * the clock may be an expensive device (HPET in the test VM).
+ *
+ * Return: the TSval at @now_us, as tcp_time_stamp_raw() would have said.
+ */
+u32 xtcp_output_tsval_at(const struct sock *sk, u64 now_us)
+{
+	return (u32)div_u64(now_us, USEC_PER_MSEC) + xtcp_sk(sk)->ts_off;
 }
 
 /* What the IP header of a segment needs. */
@@ -101,7 +116,7 @@ static unsigned int xtcp_options_size(const struct sock *sk, u8 flags,
 }
 
 static void xtcp_options_write(struct sock *sk, __be32 *ptr, u8 flags,
-			       const struct xtcp_sack_blocks *sack)
+			       const struct xtcp_sack_blocks *sack, u32 tsval)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int i;
@@ -119,7 +134,7 @@ static void xtcp_options_write(struct sock *sk, __be32 *ptr, u8 flags,
 			*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
 				       (TCPOPT_TIMESTAMP << 8) |
 				       TCPOLEN_TIMESTAMP);
-		*ptr++ = htonl(xtcp_output_tsval(sk));
+		*ptr++ = htonl(tsval);
 		*ptr++ = htonl(xs->ts_recent);
 	} else if ((flags & TCPHDR_SYN) && xs->sack_ok) {
 		*ptr++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
@@ -341,11 +356,12 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned int opt_size, hdr_size;
 	struct xtcp_sack_blocks sack;
+	u64 now_us = tcp_clock_us();
 	struct tcphdr *th;
 	u8 flags = cb->flags;
 
 	if (clone) {
-		cb->sent_us = tcp_clock_us();
+		cb->sent_us = now_us;
 		/* A clone still in a qdisc shares our headroom: copy then. */
 		skb = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) :
 					skb_clone(skb, GFP_ATOMIC);
@@ -376,7 +392,8 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		th->window = htons(min(xs->rcv_wnd, 65535U));
 	else
 		th->window = htons(xtcp_select_window(sk));
-	xtcp_options_write(sk, (__be32 *)(th + 1), flags, &sack);
+	xtcp_options_write(sk, (__be32 *)(th + 1), flags, &sack,
+			   xtcp_output_tsval_at(sk, now_us));
 	xtcp_output_set_gso(sk, skb, skb->len - hdr_size);
 
 	if (flags & TCPHDR_ACK) {

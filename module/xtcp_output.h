@@ -86,6 +86,7 @@ u32 xtcp_output_reply_advmss(struct net *net, __be32 saddr, __be32 daddr,
 void xtcp_output_reset_reply(struct net *net, const struct iphdr *iph,
 			     const struct tcphdr *th, u32 len);
 u32 xtcp_output_tsval(const struct sock *sk);
+u32 xtcp_output_tsval_at(const struct sock *sk, u64 now_us);
 void xtcp_output_sync_mss(struct sock *sk);
 
 #endif /* _XTCP_OUTPUT_H */

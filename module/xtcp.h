@@ -229,6 +229,8 @@ struct xtcp_sock {
 	u32	tlp_high_seq;
 
 	struct sk_buff		*send_head;
+	unsigned long		tsq_flags;
+	struct list_head	tsq_node;
 	struct xtcp_ofo		ofo;
 	u32	rcvq_space;
 	u32	rcvq_seq;

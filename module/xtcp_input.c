@@ -40,6 +40,7 @@
 #include "xtcp_sock.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
+#include "xtcp_tsq.h"
 #include "xtcp_tw.h"
 
 static void xtcp_parse_sacks(struct xtcp_options *opt, const unsigned char *ptr,
@@ -392,6 +393,8 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 	/* The window grew: room to queue it (not when the window is full). */
 	if (acked && xtcp_packets(xs, xtcp_in_flight(xs)) < xs->cwnd)
 		xtcp_buf_sndbuf_expand(sk);
+	if (acked || sacked)
+		xtcp_tsq_update_pacing_rate(sk);
 
 	/* RFC 9293 3.10.7.4: take the window from the newest segment. */
 	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||

@@ -32,6 +32,7 @@
 #include "xtcp_sock.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
+#include "xtcp_tsq.h"
 
 /**
  * xtcp_output_tsval() - our timestamp clock: 1 ms ticks plus the offset
@@ -369,7 +370,7 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 			return -ENOBUFS;
 	}
 	skb_orphan(skb);
-	skb_set_owner_w(skb, sk);
+	xtcp_tsq_set_owner(sk, skb);
 
 	sack.n = 0;
 	if (!(flags & TCPHDR_SYN))
@@ -876,7 +877,7 @@ void xtcp_output_write_xmit(struct sock *sk)
 		max_len = sk_can_gso(sk) ? sk->sk_gso_max_segs * mss : mss;
 		if (skb->len > max_len)
 			xtcp_output_split(sk, skb, max_len);
-		if (xtcp_nagle_hold(sk, skb))
+		if (xtcp_nagle_hold(sk, skb) || xtcp_tsq_full(sk, skb))
 			break;
 		len = cb->end_seq - xs->snd_nxt;
 		/* A lone FIN needs no window. */

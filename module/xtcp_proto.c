@@ -16,6 +16,7 @@
 #include "xtcp_mem.h"
 #include "xtcp_proto.h"
 #include "xtcp_sock.h"
+#include "xtcp_tsq.h"
 
 static struct inet_protosw xtcp_protosw = {
 	.type		= SOCK_STREAM,
@@ -93,12 +94,14 @@ int xtcp_proto_register(void)
 	err = xtcp_mem_init();
 	if (err)
 		return err;
+	xtcp_tsq_init();
 	err = proto_register(&xtcp_prot, 1);
 	if (err)
-		goto err_uninit_mem;
+		goto err_uninit_tsq;
 	return 0;
 
-err_uninit_mem:
+err_uninit_tsq:
+	xtcp_tsq_uninit();
 	xtcp_mem_uninit();
 	return err;
 }
@@ -107,6 +110,7 @@ err_uninit_mem:
 void xtcp_proto_unregister(void)
 {
 	proto_unregister(&xtcp_prot);
+	xtcp_tsq_uninit();
 	xtcp_mem_uninit();
 }
 

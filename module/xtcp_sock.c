@@ -45,6 +45,7 @@
 #include "xtcp_sockopt.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
+#include "xtcp_tsq.h"
 #include "xtcp_tw.h"
 
 /* RFC 791 minimum MTU, the floor tcp_mtu_to_mss() applies as well. */
@@ -343,6 +344,7 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	INIT_HLIST_NODE(&xs->table_node);
 	xtcp_ofo_init(&xs->ofo);
 	xtcp_timer_init(sk);
+	xs->tsq_flags = 0;
 	xs->port = xtcp_port_get(xtcp_sk(lsk)->port);
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
 	inet_csk(sk)->icsk_ext_hdr_len = 0;
@@ -1157,6 +1159,7 @@ struct proto xtcp_prot = {
 	.sendmsg	= xtcp_sendmsg,
 	.recvmsg	= xtcp_recvmsg,
 	.backlog_rcv	= xtcp_input_backlog_rcv,
+	.release_cb	= xtcp_tsq_release_cb,
 	.hash		= xtcp_hash,
 	.unhash		= xtcp_unhash,
 	/* bind() and connect() choose ports; nothing may bind behind our back. */

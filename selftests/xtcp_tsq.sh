@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Small queues (TSQ): a bulk sender keeps little of its data waiting in the
+# host below it, about a millisecond's worth at its rate and two segments at
+# least, whatever its congestion window; the rest stays in the socket until
+# the device has sent what is queued. Native TCP does (tcp_small_queue_check()),
+# so must xtcp.
+#
+# The sender's end of a veth pair gets a qdisc that drains at 10 Mbit/s
+# (netem rate, a queue too long to drop anything), and the qdisc's backlog
+# is sampled through an XTCP_TSQ_BYTES (4 MiB, some 3.5 s) transfer, native
+# TCP first, then xtcp, each to a server of its own kind. A sender without
+# the bound fills the qdisc with its window: megabytes once slow start and
+# send-buffer growth have run. With it the peak stays near two 64 KiB TSO
+# packets; the pass mark is 512 KiB.
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd ip tc python3
+xtcp_loaded || skip_all "xtcp is not loaded"
+x=$(xtcp_protocol)
+bytes=${XTCP_TSQ_BYTES:-4194304}
+mark=524288
+
+ktap_header
+setup_ns A B
+
+shaped() {
+	veth_pair "$A" "$B" &&
+	ip netns exec "$A" tc qdisc add dev xv0 root netem rate 10mbit limit 100000 &&
+	xfer_servers "$B" 6200 && xfer_client "$A"
+}
+check "veth, 10 Mbit/s netem queue on the sender's end, servers up" shaped
+
+# sample FILE: the qdisc's largest backlog in bytes so far, into FILE, until
+# killed. tc's JSON gives plain bytes (its text output rounds to Kb/Mb).
+sample() {
+	local peak=0 b
+	echo 0 >"$1"
+	while :; do
+		b=$(ip netns exec "$A" tc -s -j qdisc show dev xv0 |
+			grep -o '"backlog":[0-9]*' | head -n 1)
+		b=${b#*:}
+		if [ "${b:-0}" -gt "$peak" ]; then
+			peak=$b
+			echo "$peak" >"$1"
+		fi
+		sleep 0.1
+	done
+}
+
+# bounded PEAK: something was seen waiting, and not more than the mark.
+bounded() { [ "$1" -gt 0 ] && [ "$1" -le "$mark" ]; }
+
+for cproto in 0 "$x"; do
+	[ "$cproto" = 0 ] && name=native port=6200 || name=xtcp port=6201
+	peakf=$xfer_dir/peak-$cproto
+	sample "$peakf" &
+	spid=$!
+	check "$name -> $name: $((bytes / 1048576)) MiB through the 10 Mbit/s queue" \
+		xfer 198.51.100.2 "$port" "$cproto" "$bytes"
+	kill "$spid"
+	wait "$spid" 2>/dev/null
+	peak=$(cat "$peakf")
+	ktap_info "$name: peak qdisc backlog $peak bytes"
+	check "$name: at most $((mark / 1024)) KiB of the sender's data waits in the qdisc" \
+		bounded "$peak"
+done
+
+ktap_finished

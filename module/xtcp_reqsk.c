@@ -329,6 +329,31 @@ void xtcp_reqsk_syn(struct sock *lsk, struct sk_buff *skb, u32 isn)
 }
 
 /*
+ * A handshake ACK whose 4-tuple already has an entry (ours lost a race, or
+ * a cookie ACK came while a request waits): a full socket takes the
+ * segment, anything else drops it silently, since a RST would kill the
+ * connection the entry stands for. Consumes @skb if it returns true.
+ * Context: RCU read side (softirq), for the lookup.
+ */
+static bool xtcp_reqsk_to_existing(struct net *net, struct sk_buff *skb)
+{
+	struct sock *sk;
+
+	sk = xtcp_ehash_lookup(xtcp_net_ehash(net), net, ip_hdr(skb)->saddr,
+			       tcp_hdr(skb)->source, ip_hdr(skb)->daddr,
+			       tcp_hdr(skb)->dest);
+	if (!sk)
+		return false;
+	if (sk_fullsock(sk)) {
+		xtcp_input_sk_rcv(sk, skb);
+		return true;
+	}
+	xtcp_ehash_put(sk);
+	kfree_skb(skb);
+	return true;
+}
+
+/*
  * The handshake completed: clone the listener, put the child where the
  * request was in the connection table and into the accept queue, then let
  * the child process the rest of the segment (data may ride on the ACK).
@@ -397,15 +422,8 @@ err_discard:
 	xtcp_sock_forget(child);
 	bh_unlock_sock(child);
 	sock_put(child);
-	child = xtcp_ehash_lookup(xtcp_net_ehash(net), net, ip_hdr(skb)->saddr,
-				  tcp_hdr(skb)->source, ip_hdr(skb)->daddr,
-				  tcp_hdr(skb)->dest);
-	if (child && sk_fullsock(child)) {
-		xtcp_input_sk_rcv(child, skb);
+	if (xtcp_reqsk_to_existing(net, skb))
 		return;
-	}
-	if (child)
-		xtcp_ehash_put(child);
 drop:
 	kfree_skb(skb);
 }
@@ -426,10 +444,11 @@ static bool xtcp_reqsk_in_window(const struct request_sock *req, u32 seq,
  * @skb: the segment, control block filled; consumed
  *
  * As tcp_check_req(), with RFC 5961's checks: a retransmitted SYN gets the
- * SYN-ACK again, an ACK of something else a RST, an out-of-window segment
- * an ACK, a RST at exactly the expected sequence number drops the request
- * while any other in-window RST or SYN gets a challenge ACK; the ACK of our
- * SYN-ACK completes the handshake.
+ * SYN-ACK again, an ACK of something else goes to the listener (a SYN
+ * cookie's ACK, or a RST), an out-of-window segment an ACK, a RST at
+ * exactly the expected sequence number drops the request while any other
+ * in-window RST or SYN gets a challenge ACK; the ACK of our SYN-ACK
+ * completes the handshake.
  */
 void xtcp_reqsk_rcv(struct request_sock *req, struct sk_buff *skb)
 {
@@ -453,8 +472,26 @@ void xtcp_reqsk_rcv(struct request_sock *req, struct sk_buff *skb)
 		goto drop;
 	}
 	if (th->ack && ntohl(th->ack_seq) != xreq->snt_isn + 1) {
-		xtcp_output_reset_reply(net, ip_hdr(skb), th, skb->len);
-		goto drop;
+		if (th->syn || th->rst) {
+			/* What the listener does with them (never RST a RST). */
+			xtcp_output_reset_reply(net, ip_hdr(skb), th, skb->len);
+			goto drop;
+		}
+		/*
+		 * Maybe the answer to a cookie SYN-ACK sent for an earlier SYN
+		 * of this peer, overtaken by the SYN that made this request:
+		 * as native, the listener judges it. A valid cookie finds this
+		 * request and is dropped without a RST, so that the peer,
+		 * which believes itself connected, is left to retransmit
+		 * until our SYN-ACK's ACK completes the handshake; an invalid
+		 * one gets the listener's RST. Only our reference on the
+		 * request pins the listener: take one of our own first.
+		 */
+		sock_hold(lsk);
+		reqsk_put(req);
+		xtcp_reqsk_ack(lsk, skb);
+		sock_put(lsk);
+		return;
 	}
 	if (!xtcp_reqsk_in_window(req, cb->seq, cb->end_seq)) {
 		if (!th->rst)
@@ -491,7 +528,11 @@ drop:
  *
  * A valid cookie rebuilds the request from the ACK (MSS from the cookie,
  * window scale and SACK from the echoed timestamp) and completes the
- * handshake; anything else gets a RST, as a listener answers an ACK.
+ * handshake, unless the 4-tuple has an entry already; anything else gets a
+ * RST, as a listener answers an ACK.
+ *
+ * Context: RCU read side (softirq); also called by xtcp_reqsk_rcv() for an
+ * ACK that does not acknowledge a request's SYN-ACK.
  */
 void xtcp_reqsk_ack(struct sock *lsk, struct sk_buff *skb)
 {
@@ -522,6 +563,13 @@ void xtcp_reqsk_ack(struct sock *lsk, struct sk_buff *skb)
 		goto drop;
 	}
 	xtcp_net_stat_inc(net, XTCP_STAT_COOKIE_RECV);
+	/*
+	 * A request or socket for this 4-tuple (a cookie ACK sent on to us by
+	 * a request, or a race): as native's duplicate check at insertion,
+	 * but before a child is cloned for nothing.
+	 */
+	if (xtcp_reqsk_to_existing(net, skb))
+		return;
 	req = inet_reqsk_alloc(&xtcp_request_sock_ops, lsk, true);
 	if (!req)
 		goto drop;

@@ -23,6 +23,15 @@
 # Each scenario runs first against a native listener (the reference), then
 # against an xtcp one.
 #
+# Then, segment by segment (xtcp_cookie_dup.py), without a flood: a peer
+# whose SYN got a cookie SYN-ACK and whose retransmitted SYN then got a
+# request (the SYN queue had room again) acknowledges the cookie. Native
+# TCP hands that ACK from the request to the listener, where the valid
+# cookie meets the request in the connection table and is dropped without
+# a RST (a RST would reset a peer that believes itself connected); an ACK
+# of an invalid cookie gets a RST, and the ACK of the request's own SYN-ACK
+# completes the handshake. Both listeners must do the same.
+#
 # Server-side states covered: LISTEN with a full SYN queue, SYN_RECV
 # requests that time out (SYN-ACK retransmitted, then dropped), ESTABLISHED
 # straight from LISTEN on a valid cookie ACK, and the normal close
@@ -48,6 +57,7 @@ sproto=${XTCP_SERVER_PROTO:-$(xtcp_protocol)}
 xfer=$XTCP_SELFTESTS/tcp_xfer.py
 srv=$XTCP_SELFTESTS/xtcp_server.py
 flood=$XTCP_SELFTESTS/xtcp_synflood.py
+dup=$XTCP_SELFTESTS/xtcp_cookie_dup.py
 
 if xtcp_debug_kernel; then
 	rate=${XTCP_SYNFLOOD_RATE:-1000}
@@ -258,9 +268,62 @@ trace_cookies() {
 }
 on_exit "echo 0 >$tr/events/xtcp/xtcp_cookie_check/enable; echo 1 >$tr/tracing_on"
 
+# cookie_dup PROTO PORT: a cookie's ACK that finds a request for its
+# 4-tuple (see the top).
+cookie_dup() {
+	local proto=$1 port=$2 name="proto $1, cookie ACK meets a request"
+	local out=$tmp/dup-cli-$port srv=$tmp/dup-srv-$port spid c
+	local -A before
+
+	# Requests live long enough for every step (1 s each at most).
+	ip netns exec "$B" sysctl -qw net.ipv4.tcp_syncookies=1 \
+		net.ipv4.tcp_synack_retries=5
+	for c in SyncookiesSent SyncookiesRecv SyncookiesFailed; do
+		before[$c]=$(stack_counter "$B" "$proto" $c)
+	done
+	ip netns exec "$B" python3 "$dup" server $saddr "$port" "$proto" \
+		"$tmp/dup-ready-$port" >"$srv" &
+	spid=$!
+	if ! wait_ready "$tmp/dup-ready-$port" "$spid"; then
+		kill "$spid" 2>/dev/null
+		wait "$spid"
+		ktap_fail "$name: listener"
+		return
+	fi
+	ip netns exec "$A" python3 "$dup" client $saddr "$port" xv0 >"$out"
+	wait "$spid"
+	ip netns exec "$B" sysctl -qw net.ipv4.tcp_synack_retries=1
+	sed 's/^/# /' "$out" "$srv"
+	for c in SyncookiesSent SyncookiesRecv SyncookiesFailed; do
+		ktap_info "$name: $c ${before[$c]:-0} -> $(stack_counter "$B" "$proto" $c)"
+	done
+
+	check "$name: the SYN to a full SYN queue gets a cookie SYN-ACK" \
+		counter_grew "$proto" SyncookiesSent "${before[SyncookiesSent]}"
+	check "$name: the same SYN again gets a request" \
+		grep -q '^request-synack [0-9]* retransmitted$' "$out"
+	check "$name: the cookie ACK is checked as a cookie, valid" \
+		counter_grew "$proto" SyncookiesRecv "${before[SyncookiesRecv]}"
+	check "$name: no RST for the valid cookie's ACK" \
+		grep -q '^cookie-ack none$' "$out"
+	check "$name: the ACK of nothing sent is checked as a cookie, invalid" \
+		counter_grew "$proto" SyncookiesFailed "${before[SyncookiesFailed]}"
+	check "$name: a RST for the ACK of nothing sent" \
+		grep -Eq '^bad-ack rst ([0-9]+) \(acked \1\)$' "$out"
+	check "$name: the request's ACK completes the handshake, data intact" \
+		grep -q "^accepted 10.99.2.2 42002 ok$" "$srv"
+}
+
+# counter_grew PROTO NAME BEFORE: the server namespace's counter went up.
+counter_grew() {
+	[ "$(stack_counter "$B" "$1" "$2")" -gt "${3:-0}" ]
+}
+
 scenario 0 1 6000
 scenario 0 0 6010
 scenario "$sproto" 1 6020
 scenario "$sproto" 0 6030
+cookie_dup 0 6040
+cookie_dup "$sproto" 6050
 
 ktap_finished

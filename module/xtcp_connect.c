@@ -53,15 +53,12 @@ static struct rtable *xtcp_connect_lookup(struct sock *sk,
 					  struct flowi4 *fl4)
 {
 	struct xtcp_route_cache *routes = xtcp_net_routes(sock_net(sk));
-	struct xtcp_route_stats before, after;
+	bool hit = false;
 	struct rtable *rt;
 	u32 pmtu;
 
-	xtcp_route_get_stats(routes, &before);
-	rt = xtcp_route_lookup(routes, key, fl4, &pmtu);
-	xtcp_route_get_stats(routes, &after);
-	trace_xtcp_route_lookup(key->daddr, IS_ERR(rt) ? 0 : fl4->saddr,
-				after.hits != before.hits,
+	rt = xtcp_route_lookup(routes, key, fl4, &pmtu, &hit);
+	trace_xtcp_route_lookup(key->daddr, IS_ERR(rt) ? 0 : fl4->saddr, hit,
 				IS_ERR(rt) ? PTR_ERR(rt) : 0);
 	if (!IS_ERR(rt))
 		inet_csk(sk)->icsk_pmtu_cookie = pmtu;

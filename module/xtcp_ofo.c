@@ -70,6 +70,83 @@ static void xtcp_ofo_merge_right(struct xtcp_ofo *q, struct sk_buff *skb)
 	q->last = skb;
 }
 
+/* Whether [@seq, @end) touches block @i; if so, it grows to cover both. */
+static bool xtcp_ofo_sack_extend(struct xtcp_ofo *q, int i, u32 seq, u32 end)
+{
+	if (xtcp_seq_after(seq, q->sack_end[i]) ||
+	    xtcp_seq_after(q->sack_start[i], end))
+		return false;
+	if (xtcp_seq_before(seq, q->sack_start[i]))
+		q->sack_start[i] = seq;
+	if (xtcp_seq_after(end, q->sack_end[i]))
+		q->sack_end[i] = end;
+	return true;
+}
+
+static void xtcp_ofo_sack_drop(struct xtcp_ofo *q, int i)
+{
+	q->nr_sacks--;
+	memmove(&q->sack_start[i], &q->sack_start[i + 1],
+		(q->nr_sacks - i) * sizeof(q->sack_start[0]));
+	memmove(&q->sack_end[i], &q->sack_end[i + 1],
+		(q->nr_sacks - i) * sizeof(q->sack_end[0]));
+}
+
+/* Move block @i to the front, the ones before it one down. */
+static void xtcp_ofo_sack_to_front(struct xtcp_ofo *q, int i)
+{
+	u32 start = q->sack_start[i], end = q->sack_end[i];
+
+	memmove(&q->sack_start[1], &q->sack_start[0], i * sizeof(start));
+	memmove(&q->sack_end[1], &q->sack_end[0], i * sizeof(end));
+	q->sack_start[0] = start;
+	q->sack_end[0] = end;
+}
+
+/*
+ * A segment [@seq, @end) arrived out of order (or again): its block becomes
+ * the first, merged with any it now joins (tcp_sack_new_ofo_skb()); the
+ * oldest block gives way to a new one.
+ */
+static void xtcp_ofo_sack_note(struct xtcp_ofo *q, u32 seq, u32 end)
+{
+	int i, j;
+
+	for (i = 0; i < q->nr_sacks; i++) {
+		if (!xtcp_ofo_sack_extend(q, i, seq, end))
+			continue;
+		xtcp_ofo_sack_to_front(q, i);
+		for (j = 1; j < q->nr_sacks; )
+			if (xtcp_ofo_sack_extend(q, 0, q->sack_start[j],
+						 q->sack_end[j]))
+				xtcp_ofo_sack_drop(q, j);
+			else
+				j++;
+		return;
+	}
+	if (q->nr_sacks == XTCP_OFO_SACKS)
+		q->nr_sacks--;
+	memmove(&q->sack_start[1], &q->sack_start[0],
+		q->nr_sacks * sizeof(q->sack_start[0]));
+	memmove(&q->sack_end[1], &q->sack_end[0],
+		q->nr_sacks * sizeof(q->sack_end[0]));
+	q->sack_start[0] = seq;
+	q->sack_end[0] = end;
+	q->nr_sacks++;
+}
+
+/* Blocks up to @end are about to be read in order: forget them. */
+static void xtcp_ofo_sack_below(struct xtcp_ofo *q, u32 end)
+{
+	int i;
+
+	for (i = 0; i < q->nr_sacks; )
+		if (!xtcp_seq_after(q->sack_start[i], end))
+			xtcp_ofo_sack_drop(q, i);
+		else
+			i++;
+}
+
 /**
  * xtcp_ofo_insert() - keep a segment that arrived ahead of a gap
  * @q: the queue
@@ -91,7 +168,7 @@ enum xtcp_ofo_result xtcp_ofo_insert(struct xtcp_ofo *q, struct sk_buff *skb,
 	struct rb_node **p, *parent = NULL;
 	struct sk_buff *skb1;
 
-	q->recent = seq;
+	xtcp_ofo_sack_note(q, seq, end_seq);
 	p = &q->root.rb_node;
 	if (q->last) {
 		/* In-sequence after the last hole: the common case. */
@@ -158,6 +235,7 @@ struct sk_buff *xtcp_ofo_pop(struct xtcp_ofo *q, u32 rcv_nxt)
 	rb_erase(&skb->rbnode, &q->root);
 	if (q->last == skb)
 		q->last = NULL;
+	xtcp_ofo_sack_below(q, xtcp_ofo_end(skb));
 	return skb;
 }
 XTCP_EXPORT_FOR_KUNIT(xtcp_ofo_pop);
@@ -186,6 +264,8 @@ unsigned int xtcp_ofo_prune(struct xtcp_ofo *q, unsigned int need)
 		kfree_skb(skb);
 	}
 	q->last = node ? rb_to_skb(node) : NULL;
+	if (!q->last)
+		q->nr_sacks = 0;
 	return freed;
 }
 XTCP_EXPORT_FOR_KUNIT(xtcp_ofo_prune);
@@ -221,6 +301,36 @@ static struct sk_buff *xtcp_ofo_find(const struct xtcp_ofo *q, u32 seq)
 	return NULL;
 }
 
+/* The block (contiguous bytes of the queue) that @skb is part of. */
+static void xtcp_ofo_block(struct sk_buff *skb, u32 *start, u32 *end)
+{
+	struct sk_buff *s;
+
+	*start = xtcp_ofo_seq(skb);
+	*end = xtcp_ofo_end(skb);
+	for (s = skb_rb_prev(skb);
+	     s && !xtcp_seq_before(xtcp_ofo_end(s), *start); s = skb_rb_prev(s))
+		*start = xtcp_ofo_seq(s);
+	for (s = skb_rb_next(skb);
+	     s && !xtcp_seq_after(xtcp_ofo_seq(s), *end); s = skb_rb_next(s))
+		if (xtcp_seq_after(xtcp_ofo_end(s), *end))
+			*end = xtcp_ofo_end(s);
+}
+
+/* Adds [@bstart, @bend) unless a block with that left edge is there. */
+static int xtcp_ofo_sack_add(u32 *start, u32 *end, int n, u32 bstart,
+			     u32 bend)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (start[i] == bstart)
+			return n;
+	start[n] = bstart;
+	end[n] = bend;
+	return n + 1;
+}
+
 /**
  * xtcp_ofo_sack_blocks() - the SACK blocks (RFC 2018) the queue makes
  * @q: the queue
@@ -228,53 +338,35 @@ static struct sk_buff *xtcp_ofo_find(const struct xtcp_ofo *q, u32 seq)
  * @end: filled with the right edges
  * @max: room in @start and @end
  *
- * Contiguous or overlapping segments make one block. The block holding the
- * segment received last comes first (RFC 2018 4), then the others from the
- * lowest sequence up, as many as fit.
+ * Contiguous or overlapping segments make one block. The blocks that
+ * changed last come first, the most recent leading (RFC 2018 4), each as
+ * the queue holds it now (a pruned tail is not reported); slots left over
+ * go to the other blocks from the lowest sequence up.
  *
  * Return: the number of blocks filled in.
  */
 int xtcp_ofo_sack_blocks(const struct xtcp_ofo *q, u32 *start, u32 *end,
 			 int max)
 {
-	struct sk_buff *skb, *recent;
-	u32 rstart = 0;
-	int n = 0;
+	struct sk_buff *skb;
+	u32 bstart, bend;
+	int i, n = 0;
 
 	if (max <= 0 || xtcp_ofo_empty(q))
 		return 0;
-	recent = xtcp_ofo_find(q, q->recent);
-	if (recent) {
-		struct sk_buff *s;
-
-		rstart = xtcp_ofo_seq(recent);
-		end[0] = xtcp_ofo_end(recent);
-		for (s = skb_rb_prev(recent);
-		     s && !xtcp_seq_before(xtcp_ofo_end(s), rstart);
-		     s = skb_rb_prev(s))
-			rstart = xtcp_ofo_seq(s);
-		for (s = skb_rb_next(recent);
-		     s && !xtcp_seq_after(xtcp_ofo_seq(s), end[0]);
-		     s = skb_rb_next(s))
-			if (xtcp_seq_after(xtcp_ofo_end(s), end[0]))
-				end[0] = xtcp_ofo_end(s);
-		start[0] = rstart;
-		n = 1;
+	for (i = 0; i < q->nr_sacks && n < max; i++) {
+		skb = xtcp_ofo_find(q, q->sack_start[i]);
+		if (!skb)
+			continue;
+		xtcp_ofo_block(skb, &bstart, &bend);
+		n = xtcp_ofo_sack_add(start, end, n, bstart, bend);
 	}
 	skb = skb_rb_first(&q->root);
 	while (skb && n < max) {
-		u32 bstart = xtcp_ofo_seq(skb), bend = xtcp_ofo_end(skb);
-
-		for (skb = skb_rb_next(skb);
-		     skb && !xtcp_seq_after(xtcp_ofo_seq(skb), bend);
-		     skb = skb_rb_next(skb))
-			if (xtcp_seq_after(xtcp_ofo_end(skb), bend))
-				bend = xtcp_ofo_end(skb);
-		if (recent && bstart == rstart)
-			continue;
-		start[n] = bstart;
-		end[n] = bend;
-		n++;
+		xtcp_ofo_block(skb, &bstart, &bend);
+		n = xtcp_ofo_sack_add(start, end, n, bstart, bend);
+		while (skb && !xtcp_seq_after(xtcp_ofo_seq(skb), bend))
+			skb = skb_rb_next(skb);
 	}
 	return n;
 }

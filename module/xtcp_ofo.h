@@ -13,17 +13,26 @@
 struct sk_buff;
 struct sock;
 
+/* SACK blocks remembered in the order they last changed (TCP_NUM_SACKS). */
+#define XTCP_OFO_SACKS	4
+
 /**
  * struct xtcp_ofo - an out-of-order queue
  * @root: segments by sequence number; no segment lies wholly inside another
  * @last: the segment of highest sequence, where most insertions land
- * @recent: start of the segment received last: its block goes first in
- *	our SACK option (RFC 2018 4)
+ * @sack_start: left edges of the blocks that changed last, the most recent
+ *	first (RFC 2018 4: the block of the segment just received leads, the
+ *	ones reported before follow, so that each is repeated in several
+ *	ACKs, as native's selective_acks)
+ * @sack_end: their right edges
+ * @nr_sacks: entries in @sack_start and @sack_end
  */
 struct xtcp_ofo {
 	struct rb_root	root;
 	struct sk_buff	*last;
-	u32		recent;
+	u32		sack_start[XTCP_OFO_SACKS];
+	u32		sack_end[XTCP_OFO_SACKS];
+	u8		nr_sacks;
 };
 
 /* What xtcp_ofo_insert() did with a segment. */
@@ -37,7 +46,7 @@ static inline void xtcp_ofo_init(struct xtcp_ofo *q)
 {
 	q->root = RB_ROOT;
 	q->last = NULL;
-	q->recent = 0;
+	q->nr_sacks = 0;
 }
 
 static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)

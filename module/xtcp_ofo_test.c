@@ -280,7 +280,7 @@ static void xtcp_ofo_prune_top(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, q.last);
 }
 
-/* RFC 2018 4: the block just received first, then the others from below. */
+/* RFC 2018 4: the block just received first, then the ones before it. */
 static void xtcp_ofo_sack(struct kunit *test)
 {
 	u32 start[4], end[4];
@@ -297,19 +297,70 @@ static void xtcp_ofo_sack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, end[0], 3150U);
 	KUNIT_EXPECT_EQ(test, start[1], 0U);
 	KUNIT_EXPECT_EQ(test, start[2], 1000U);
-	/* A duplicate still counts as the most recent segment. */
+	/*
+	 * A duplicate still counts as the most recent segment; 4000 had given
+	 * way as the oldest of five, 2000 gives way now.
+	 */
 	xtcp_ofo_test_add(test, &q, 4000, 50);
 	KUNIT_ASSERT_EQ(test, xtcp_ofo_sack_blocks(&q, start, end, 4), 4);
 	KUNIT_EXPECT_EQ(test, start[0], 4000U);
 	KUNIT_EXPECT_EQ(test, end[0], 4100U);
-	KUNIT_EXPECT_EQ(test, start[3], 2000U);
-	/* Once the recent block is pruned, all slots go from below. */
+	KUNIT_EXPECT_EQ(test, start[1], 3000U);
+	KUNIT_EXPECT_EQ(test, start[2], 0U);
+	KUNIT_EXPECT_EQ(test, start[3], 1000U);
+	/* A pruned block is not reported; a free slot goes to the lowest. */
 	xtcp_ofo_prune(&q, 1);
 	KUNIT_ASSERT_EQ(test, xtcp_ofo_sack_blocks(&q, start, end, 4), 4);
-	KUNIT_EXPECT_EQ(test, start[0], 0U);
-	KUNIT_EXPECT_EQ(test, start[3], 3000U);
-	KUNIT_EXPECT_EQ(test, end[3], 3150U);
+	KUNIT_EXPECT_EQ(test, start[0], 3000U);
+	KUNIT_EXPECT_EQ(test, end[0], 3150U);
+	KUNIT_EXPECT_EQ(test, start[1], 0U);
+	KUNIT_EXPECT_EQ(test, start[2], 1000U);
+	KUNIT_EXPECT_EQ(test, start[3], 2000U);
 	xtcp_ofo_purge(&q);
+}
+
+/*
+ * With more holes than fit in the option, the blocks that changed last are
+ * reported, each again in the ACKs that follow (RFC 2018 4), so that one
+ * lost ACK does not hide a block from the sender; read in order, a block
+ * is reported no more.
+ */
+static void xtcp_ofo_sack_recent(struct kunit *test)
+{
+	u32 start[4], end[4];
+	struct xtcp_ofo q;
+	int i;
+
+	xtcp_ofo_init(&q);
+	for (i = 1; i <= 5; i++)
+		xtcp_ofo_test_add(test, &q, 1000 * i, 100);
+	KUNIT_ASSERT_EQ(test, xtcp_ofo_sack_blocks(&q, start, end, 3), 3);
+	KUNIT_EXPECT_EQ(test, start[0], 5000U);
+	KUNIT_EXPECT_EQ(test, start[1], 4000U);
+	KUNIT_EXPECT_EQ(test, start[2], 3000U);
+	/* Growing a block brings it to the front, merged with what it joins. */
+	xtcp_ofo_test_add(test, &q, 2100, 100);
+	KUNIT_ASSERT_EQ(test, xtcp_ofo_sack_blocks(&q, start, end, 3), 3);
+	KUNIT_EXPECT_EQ(test, start[0], 2000U);
+	KUNIT_EXPECT_EQ(test, end[0], 2200U);
+	KUNIT_EXPECT_EQ(test, start[1], 5000U);
+	KUNIT_EXPECT_EQ(test, start[2], 4000U);
+	xtcp_ofo_test_add(test, &q, 2200, 800);
+	KUNIT_ASSERT_EQ(test, xtcp_ofo_sack_blocks(&q, start, end, 4), 4);
+	KUNIT_EXPECT_EQ(test, start[0], 2000U);
+	KUNIT_EXPECT_EQ(test, end[0], 3100U);
+	KUNIT_EXPECT_EQ(test, start[1], 5000U);
+	KUNIT_EXPECT_EQ(test, start[2], 4000U);
+	KUNIT_EXPECT_EQ(test, start[3], 1000U);
+	/* rcv_nxt reaches 1000: that block is read, the others stay. */
+	kfree_skb(xtcp_ofo_pop(&q, 1000));
+	KUNIT_ASSERT_EQ(test, xtcp_ofo_sack_blocks(&q, start, end, 4), 3);
+	KUNIT_EXPECT_EQ(test, start[0], 2000U);
+	KUNIT_EXPECT_EQ(test, start[1], 5000U);
+	KUNIT_EXPECT_EQ(test, start[2], 4000U);
+	KUNIT_EXPECT_EQ(test, q.nr_sacks, 3);
+	xtcp_ofo_purge(&q);
+	KUNIT_EXPECT_EQ(test, q.nr_sacks, 0);
 }
 
 static struct kunit_case xtcp_ofo_test_cases[] = {
@@ -323,6 +374,7 @@ static struct kunit_case xtcp_ofo_test_cases[] = {
 	KUNIT_CASE(xtcp_ofo_pop_order),
 	KUNIT_CASE(xtcp_ofo_prune_top),
 	KUNIT_CASE(xtcp_ofo_sack),
+	KUNIT_CASE(xtcp_ofo_sack_recent),
 	{}
 };
 

@@ -1068,7 +1068,7 @@ static struct rtable *xtcp_reply_route(struct net *net,
 		key.dport = r->dport;
 		key.sport = r->sport;
 	}
-	return xtcp_route_lookup(xtcp_net_routes(net), &key, &fl4, &pmtu);
+	return xtcp_route_lookup(xtcp_net_routes(net), &key, &fl4, &pmtu, NULL);
 }
 
 /**

@@ -221,16 +221,23 @@ static void xtcp_reqsk_isn(struct request_sock *req, struct sk_buff *skb,
 		       st.ts_off : 0;
 }
 
-/* Whether this SYN gets a cookie rather than a place in the SYN queue. */
-static bool xtcp_reqsk_want_cookie(struct sock *lsk, bool *drop)
+/*
+ * Whether this SYN gets a cookie rather than a place in the SYN queue. The
+ * queue is full only above the backlog (inet_csk_reqsk_queue_is_full() of
+ * 6.1.192), and a SYN that reopens a TIME_WAIT 4-tuple (@isn set) always
+ * gets a place, as native's tcp_conn_request().
+ */
+static bool xtcp_reqsk_want_cookie(struct sock *lsk, u32 isn, bool *drop)
 {
 	struct request_sock_queue *queue = &inet_csk(lsk)->icsk_accept_queue;
 	int syncookies = READ_ONCE(sock_net(lsk)->ipv4.sysctl_tcp_syncookies);
 
 	*drop = false;
+	if (isn)
+		return false;
 	if (syncookies == 2)
 		return true;
-	if (reqsk_queue_len(queue) < READ_ONCE(lsk->sk_max_ack_backlog))
+	if (reqsk_queue_len(queue) <= READ_ONCE(lsk->sk_max_ack_backlog))
 		return false;
 	/* The SYN queue overflows: remember when, for the ACK's sake. */
 	WRITE_ONCE(xtcp_sk(lsk)->synq_overflow, jiffies);
@@ -257,14 +264,14 @@ void xtcp_reqsk_syn(struct sock *lsk, struct sk_buff *skb, u32 isn)
 	bool cookie, drop;
 
 	trace_xtcp_syn_recv(lsk, skb, 0);
+	cookie = xtcp_reqsk_want_cookie(lsk, isn, &drop);
+	if (drop) {
+		xtcp_net_stat_inc(net, XTCP_STAT_LISTEN_DROP);
+		return;
+	}
 	/* As native: a full accept queue drops SYNs, cookies or not. */
 	if (sk_acceptq_is_full(lsk)) {
 		xtcp_net_stat_inc(net, XTCP_STAT_LISTEN_OVERFLOW);
-		return;
-	}
-	cookie = xtcp_reqsk_want_cookie(lsk, &drop);
-	if (drop) {
-		xtcp_net_stat_inc(net, XTCP_STAT_LISTEN_DROP);
 		return;
 	}
 	req = inet_reqsk_alloc(&xtcp_request_sock_ops, lsk, true);

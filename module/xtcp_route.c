@@ -399,6 +399,7 @@ unlock_free:
  * @pmtu: if not NULL, set to the path MTU: the route's, or lower if a
  *	smaller one was learned for the destination (see
  *	xtcp_route_learn_pmtu())
+ * @hit: if not NULL, set to whether the cache had the route
  *
  * Errors are not cached: each failing lookup goes to the FIB again.
  *
@@ -408,7 +409,7 @@ unlock_free:
  */
 struct rtable *xtcp_route_lookup(struct xtcp_route_cache *cache,
 				 const struct xtcp_route_key *key,
-				 struct flowi4 *fl4, u32 *pmtu)
+				 struct flowi4 *fl4, u32 *pmtu, bool *hit)
 {
 	struct net *net = read_pnet(&cache->net);
 	struct xtcp_route_entry *e;
@@ -437,11 +438,15 @@ struct rtable *xtcp_route_lookup(struct xtcp_route_cache *cache,
 		rcu_read_unlock();
 		xtcp_route_stat_add(cache, searched, searched);
 		xtcp_route_stat_inc(cache, hits);
+		if (hit)
+			*hit = true;
 		return rt;
 	}
 	rcu_read_unlock();
 	xtcp_route_stat_add(cache, searched, searched);
 	xtcp_route_stat_inc(cache, misses);
+	if (hit)
+		*hit = false;
 
 	/*
 	 * Read the generation before asking the FIB: if routes change in

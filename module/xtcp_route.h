@@ -71,7 +71,8 @@ struct xtcp_route_cache *xtcp_route_cache_create(struct net *net,
 void xtcp_route_cache_destroy(struct xtcp_route_cache *cache);
 struct rtable *xtcp_route_lookup(struct xtcp_route_cache *cache,
 				 const struct xtcp_route_key *key,
-				 struct flowi4 *fl4, u32 *pmtu);
+				 struct flowi4 *fl4, u32 *pmtu,
+				 bool *hit);
 void xtcp_route_learn_pmtu(struct xtcp_route_cache *cache, __be32 daddr,
 			   u32 mtu);
 void xtcp_route_flush(struct xtcp_route_cache *cache);

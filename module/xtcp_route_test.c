@@ -54,7 +54,7 @@ static void xtcp_route_test_use(struct kunit *test,
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	rt = xtcp_route_lookup(cache, key, &fl4, pmtu);
+	rt = xtcp_route_lookup(cache, key, &fl4, pmtu, NULL);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(rt), "lookup failed: %ld",
 			       PTR_ERR(rt));
 	ip_rt_put(rt);
@@ -79,11 +79,14 @@ static void xtcp_route_miss_then_hit(struct kunit *test)
 	struct xtcp_route_cache *cache = test->priv;
 	struct flowi4 fl4_miss, fl4_hit;
 	struct rtable *rt_miss, *rt_hit;
+	bool hit_miss = true, hit_hit = false;
 	struct xtcp_route_stats s;
 	u32 pmtu_miss, pmtu_hit;
 
-	rt_miss = xtcp_route_lookup(cache, &key, &fl4_miss, &pmtu_miss);
+	rt_miss = xtcp_route_lookup(cache, &key, &fl4_miss, &pmtu_miss,
+				    &hit_miss);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rt_miss));
+	KUNIT_EXPECT_FALSE(test, hit_miss);
 	s = xtcp_route_test_stats(cache);
 	KUNIT_EXPECT_EQ(test, s.lookups, 1);
 	KUNIT_EXPECT_EQ(test, s.misses, 1);
@@ -94,8 +97,9 @@ static void xtcp_route_miss_then_hit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ntohl(fl4_miss.saddr), INADDR_LOOPBACK);
 	KUNIT_EXPECT_EQ(test, pmtu_miss, dst_mtu(&rt_miss->dst));
 
-	rt_hit = xtcp_route_lookup(cache, &key, &fl4_hit, &pmtu_hit);
+	rt_hit = xtcp_route_lookup(cache, &key, &fl4_hit, &pmtu_hit, &hit_hit);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rt_hit));
+	KUNIT_EXPECT_TRUE(test, hit_hit);
 	s = xtcp_route_test_stats(cache);
 	KUNIT_EXPECT_EQ(test, s.lookups, 2);
 	KUNIT_EXPECT_EQ(test, s.misses, 1);
@@ -393,7 +397,7 @@ static void xtcp_route_error_not_cached(struct kunit *test)
 	}
 
 	for (i = 0; i < 2; i++) {
-		rt = xtcp_route_lookup(cache, &key, &fl4, NULL);
+		rt = xtcp_route_lookup(cache, &key, &fl4, NULL, NULL);
 		KUNIT_ASSERT_TRUE(test, IS_ERR(rt));
 		KUNIT_EXPECT_EQ(test, PTR_ERR(rt), c->err);
 	}
@@ -418,7 +422,7 @@ static void xtcp_route_caller_owns_ref(struct kunit *test)
 	struct rtable *rt;
 
 	key.saddr = htonl(INADDR_LOOPBACK);
-	rt = xtcp_route_lookup(cache, &key, &fl4, NULL);
+	rt = xtcp_route_lookup(cache, &key, &fl4, NULL, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rt));
 	KUNIT_EXPECT_EQ(test, xtcp_route_count(cache), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&rt->dst.__refcnt), 2);

@@ -13,8 +13,8 @@ on the wire.
 The client writes every segment by hand from a raw socket, from sources of
 10.99.0.0/16 that the caller routes so that their replies reach DEV but no
 socket, and reads the replies on DEV with a packet socket:
-  1. SYNs from two fillers fill the SYN queue: one request does for xtcp,
-     while Linux 6.1.192 takes the queue as full only above the backlog;
+  1. SYNs from two fillers fill the SYN queue of listen(1): Linux 6.1.192
+     (and xtcp) take it as full only above the backlog;
   2. the client's SYN gets a cookie SYN-ACK (ISN C);
   3. a RST at each filler's IRS+1 drops the fillers' requests;
   4. the client's SYN again gets a SYN-ACK from a request (ISN B), which

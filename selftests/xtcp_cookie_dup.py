@@ -32,7 +32,7 @@ import struct
 import sys
 import time
 
-from tcp_pkt import checksum
+from tcp_pkt import ipv4_tcp
 
 ETH_P_ALL = 3
 SYN, RST, PSH, ACK = 0x02, 0x04, 0x08, 0x10
@@ -74,15 +74,8 @@ def segment(src, dst, seq, ack, flags, payload=b""):
     opts = struct.pack("!BBH", 2, 4, 1460) if flags & SYN else b""
     tcp = struct.pack("!HHIIBBHHH", src[1], dst[1], seq, ack,
                       (20 + len(opts)) // 4 << 4, flags, 64240, 0, 0)
-    tcp += opts + payload
-    saddr, daddr = socket.inet_aton(src[0]), socket.inet_aton(dst[0])
-    pseudo = saddr + daddr + struct.pack("!BBH", 0, socket.IPPROTO_TCP,
-                                         len(tcp))
-    tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
-    # IPv4: the kernel fills in the header checksum and the ID.
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64,
-                     socket.IPPROTO_TCP, 0, saddr, daddr)
-    return ip + tcp
+    return ipv4_tcp(socket.inet_aton(src[0]), socket.inet_aton(dst[0]),
+                    tcp + opts + payload)
 
 
 class Wire:

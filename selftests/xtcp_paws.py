@@ -25,7 +25,7 @@ import struct
 import sys
 import time
 
-from tcp_pkt import checksum, tcp_options
+from tcp_pkt import ipv4_tcp, tcp_options
 
 # Outgoing frames reach only packet sockets of every protocol.
 ETH_P_ALL = 3
@@ -81,14 +81,7 @@ def segment(p, seq, ack, win, tsval, tsecr, payload):
     opts = b"\x01\x01\x08\x0a" + struct.pack("!II", tsval, tsecr)
     hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack,
                       (20 + len(opts)) // 4 << 4, 0x18, win, 0, 0)
-    tcp = hdr + opts + payload
-    pseudo = saddr + daddr + struct.pack("!BBH", 0, socket.IPPROTO_TCP,
-                                         len(tcp))
-    tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64,
-                     socket.IPPROTO_TCP, 0, saddr, daddr)
-    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
-    return ip + tcp
+    return ipv4_tcp(saddr, daddr, hdr + opts + payload)
 
 
 def client(srv, port, dev):

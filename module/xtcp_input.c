@@ -709,10 +709,54 @@ static bool xtcp_paws_discard(const struct sock *sk, const struct sk_buff *skb)
 	       !xtcp_disordered_ack(sk, skb);
 }
 
-/* Segment for a synchronized connection (RFC 9293 3.10.7.4). */
-static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+/*
+ * RFC 5961 3.2 as tcp_validate_incoming() widens it: a RST resets at
+ * rcv_nxt, at rcv_nxt - 1 once the peer's FIN came (its RST may follow a
+ * FIN we acknowledged), or at the right edge of the SACK blocks we report.
+ */
+static bool xtcp_rst_exact(const struct sock *sk, u32 seq)
 {
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 right;
+	int i;
+
+	if (seq == xs->rcv_nxt)
+		return true;
+	if (seq == xs->rcv_nxt - 1 &&
+	    (1 << sk->sk_state) & (TCPF_CLOSE_WAIT | TCPF_LAST_ACK | TCPF_CLOSING))
+		return true;
+	if (!xs->sack_ok || !xs->ofo.nr_sacks)
+		return false;
+	right = xs->ofo.sack_end[0];
+	for (i = 1; i < xs->ofo.nr_sacks; i++)
+		if (xtcp_seq_after(xs->ofo.sack_end[i], right))
+			right = xs->ofo.sack_end[i];
+	return seq == right;
+}
+
+/*
+ * In SYN_RECV after crossed SYNs, the peer's SYN-ACK: its SYN is the one we
+ * took, it acknowledges ours (the second segment of a simultaneous open).
+ */
+static bool xtcp_synack_crossed(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return sk->sk_state == TCP_SYN_RECV && tcp_hdr(skb)->ack &&
+	       cb->seq + 1 == cb->end_seq && cb->seq + 1 == xs->rcv_nxt &&
+	       ntohl(tcp_hdr(skb)->ack_seq) == xs->snd_nxt;
+}
+
+/*
+ * RFC 9293 3.10.7.4, checks one to four (PAWS, sequence number, RST, SYN)
+ * as tcp_validate_incoming(), for every state past SYN_SENT.
+ *
+ * Return: false if the segment was answered or acted on and must be dropped.
+ */
+static bool xtcp_validate_incoming(struct sock *sk, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -720,20 +764,29 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (!th->rst && xtcp_paws_discard(sk, skb)) {
 		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_PAWS_ESTAB);
 		xtcp_send_dupack(sk, skb);
-		goto drop;
+		return false;
 	}
 	if (!xtcp_sequence_ok(xs, cb->seq, cb->end_seq)) {
-		if (!th->rst)
+		if (th->rst) {
+			if (xtcp_rst_exact(sk, cb->seq))
+				xtcp_sock_reset(sk);
+		} else if (th->syn) {
+			xtcp_challenge_ack(sk);
+		} else {
 			xtcp_send_dupack(sk, skb);
-		goto drop;
+		}
+		return false;
 	}
 	if (th->rst) {
-		/* RFC 5961 3.2: only an exact match resets. */
-		if (cb->seq == xs->rcv_nxt)
+		if (xtcp_rst_exact(sk, cb->seq))
 			xtcp_sock_reset(sk);
 		else
 			xtcp_challenge_ack(sk);
-		goto drop;
+		return false;
+	}
+	if (th->syn && !xtcp_synack_crossed(sk, skb)) {
+		xtcp_challenge_ack(sk);		/* RFC 5961 4.2 */
+		return false;
 	}
 	/* RFC 7323 4.3, and never backwards (tcp_replace_ts_recent()). */
 	if (xs->tstamp_ok && cb->saw_tstamp &&
@@ -743,10 +796,19 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xs->ts_recent = cb->tsval;
 		xs->ts_recent_stamp = ktime_get_seconds();
 	}
-	if (th->syn) {
-		xtcp_challenge_ack(sk);		/* RFC 5961 4.2 */
-		goto drop;
-	}
+	return true;
+}
+
+/*
+ * RFC 9293 3.10.7.4 from the fifth check (ACK field) on, for a segment that
+ * passed xtcp_validate_incoming() in a synchronized state.
+ */
+static void xtcp_rcv_validated(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
 	if (!th->ack)
 		goto drop;
 	if (!xtcp_ack(sk, skb, th))
@@ -783,6 +845,16 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	xtcp_ack_decide(sk);
 drop:
 	kfree_skb(skb);
+}
+
+/* Segment for a synchronized connection (RFC 9293 3.10.7.4). */
+static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	if (!xtcp_validate_incoming(sk, skb)) {
+		kfree_skb(skb);
+		return;
+	}
+	xtcp_rcv_validated(sk, skb);
 }
 
 /* RFC 9293 3.10.7.3: the answer to our SYN. */
@@ -870,7 +942,13 @@ drop:
 	kfree_skb(skb);
 }
 
-/* Third segment of a simultaneous open. */
+/*
+ * SYN_RECV after crossed SYNs (RFC 9293 3.5, figure 8), as
+ * tcp_rcv_state_process(): the segment is validated as in a synchronized
+ * state, and only an ACK of our SYN completes the open; any other ACK gets
+ * <SEQ=SEG.ACK><CTL=RST>, so that a peer which took a stale SYN of ours
+ * for the connection resets its half (RFC 9293 3.10.7.4, fifth check).
+ */
 static void xtcp_rcv_synrecv(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -878,20 +956,23 @@ static void xtcp_rcv_synrecv(struct sock *sk, struct sk_buff *skb)
 	u32 ack = ntohl(th->ack_seq);
 	u64 sent_us;
 
-	if (th->rst) {
-		xtcp_sock_reset(sk);
+	if (!th->ack && !th->rst && !th->syn)
+		goto drop;
+	if (!xtcp_validate_incoming(sk, skb))
+		goto drop;
+	if (!th->ack)
+		goto drop;
+	if (!xtcp_seq_after(ack, xs->iss) || xtcp_seq_after(ack, xs->snd_max)) {
+		xtcp_output_send_reset_to(sk, ack);
 		goto drop;
 	}
-	if (!th->ack || !xtcp_seq_after(ack, xs->iss) ||
-	    xtcp_seq_after(ack, xs->snd_max))
-		goto drop;
 	xtcp_clean_acked(sk, ack, tcp_clock_us(), &sent_us);
 	xtcp_timer_clear_rto(sk);
 	xtcp_output_sync_mss(sk);
 	xs->cwnd = XTCP_INIT_CWND;
 	xtcp_cong_init(sk);
 	xtcp_sock_established(sk);
-	xtcp_rcv_synchronized(sk, skb);
+	xtcp_rcv_validated(sk, skb);
 	return;
 drop:
 	kfree_skb(skb);

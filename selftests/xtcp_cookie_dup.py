@@ -32,10 +32,7 @@ import struct
 import sys
 import time
 
-from tcp_pkt import ipv4_tcp
-
-ETH_P_ALL = 3
-SYN, RST, PSH, ACK = 0x02, 0x04, 0x08, 0x10
+from tcp_pkt import ACK, PSH, RST, SYN, Wire, segment
 FILLERS = (("10.99.1.1", 41001), ("10.99.1.2", 41002))
 CLIENT = ("10.99.2.2", 42002)
 FILLER_ISN, CLIENT_ISN = 0x11110000, 0x22220000
@@ -66,65 +63,6 @@ def server(addr, port, proto, ready):
     c.close()
     print("accepted %s %d %s" % (peer[0], peer[1], got.decode(errors="replace")))
     return 0
-
-
-def segment(src, dst, seq, ack, flags, payload=b""):
-    """IPv4 + TCP from src to dst ((addr, port) each); a SYN offers MSS 1460
-    and nothing else."""
-    opts = struct.pack("!BBH", 2, 4, 1460) if flags & SYN else b""
-    tcp = struct.pack("!HHIIBBHHH", src[1], dst[1], seq, ack,
-                      (20 + len(opts)) // 4 << 4, flags, 64240, 0, 0)
-    return ipv4_tcp(socket.inet_aton(src[0]), socket.inet_aton(dst[0]),
-                    tcp + opts + payload)
-
-
-class Wire:
-    """Raw socket out, packet socket in, on the client's side."""
-
-    def __init__(self, srv, dev):
-        self.srv = (srv, 0)
-        self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW,
-                                 socket.IPPROTO_RAW)
-        self.raw.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
-        self.sniff = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
-                                   socket.htons(ETH_P_ALL))
-        self.sniff.bind((dev, ETH_P_ALL))
-
-    def send(self, pkt):
-        self.raw.sendto(pkt, self.srv)
-
-    def expect(self, to, secs):
-        """The segments from the server to `to` within secs: a list of
-        (seq, ack, flags)."""
-        got = []
-        end = time.monotonic() + secs
-        while True:
-            left = end - time.monotonic()
-            if left <= 0:
-                return got
-            r, _, _ = select.select([self.sniff], [], [], left)
-            if not r:
-                continue
-            f = self.sniff.recv(65535)
-            if f[12:14] != b"\x08\x00" or f[23] != socket.IPPROTO_TCP:
-                continue
-            ip = f[14:]
-            tcp = ip[(ip[0] & 15) * 4:]
-            if (ip[12:16] != socket.inet_aton(self.srv[0]) or
-                    ip[16:20] != socket.inet_aton(to[0]) or
-                    struct.unpack("!H", tcp[2:4])[0] != to[1]):
-                continue
-            seq, ack = struct.unpack("!II", tcp[4:12])
-            got.append((seq, ack, tcp[13]))
-
-    def first(self, to, secs, flags):
-        """The first segment to `to` with exactly these flags, or None."""
-        end = time.monotonic() + secs
-        while time.monotonic() < end:
-            for s in self.expect(to, min(0.2, end - time.monotonic())):
-                if s[2] == flags:
-                    return s
-        return None
 
 
 def rst_line(segs):

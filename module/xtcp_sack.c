@@ -27,6 +27,7 @@
 #include "xtcp_output.h"
 #include "xtcp_pernet.h"
 #include "xtcp_sack.h"
+#include "xtcp_timer.h"
 
 /* RFC 6675 DupThresh, as Linux's default tcp_reordering. */
 #define XTCP_DUPTHRESH	3
@@ -342,6 +343,28 @@ static void xtcp_sack_retransmit(struct sock *sk)
 }
 
 /**
+ * xtcp_sack_reneged() - did the peer drop what it SACKed?
+ * @sk: socket, locked
+ *
+ * The oldest unacknowledged segment is marked SACKed: the peer acknowledged
+ * up to data it had reported held out of order, and then did not take it
+ * in, so it freed it (a receiver short of memory prunes its out-of-order
+ * queue, tcp_prune_ofo_queue()). Counted in TCPSACKReneging.
+ *
+ * Return: true if so; the SACK marks must not be trusted any longer.
+ */
+bool xtcp_sack_reneged(struct sock *sk)
+{
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	if (!head || !XTCP_SKB_CB(head)->sacked)
+		return false;
+	xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_SACK_RENEGING);
+	return true;
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_sack_reneged);
+
+/**
  * xtcp_sack_ack() - loss recovery for a connection that negotiated SACK
  * @sk: socket, locked, after the ACK's SACK blocks were taken in and what
  *	it acknowledges was cleaned
@@ -360,16 +383,23 @@ bool xtcp_sack_ack(struct sock *sk, u32 acked, u32 sacked)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 prior_sacked = xs->sacked_out + sacked;
 	u32 prior_lost = xs->lost_out;
-	struct sk_buff *head;
 	u32 delivered, gone;
 
+	/*
+	 * After reneging what it SACKed must be resent, and only an RTO goes
+	 * back for it: soon, as tcp_check_sack_reneging(), half an RTT for
+	 * the ACKs of what is on the way to arrive first. Checked before
+	 * anything else: after an RTO the marks stay while sacked_out does
+	 * not count them yet.
+	 */
+	if (xtcp_sack_reneged(sk)) {
+		xtcp_sack_clear(sk, true);
+		xtcp_timer_reset_rto_in(sk, max(usecs_to_jiffies(xs->srtt_us / 2),
+						msecs_to_jiffies(10)));
+		return true;
+	}
 	if (!xs->in_recovery && !xs->sacked_out && !sacked && !xs->lost_out)
 		return false;
-	head = skb_peek(&sk->sk_write_queue);
-	if (head && XTCP_SKB_CB(head)->sacked) {
-		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_SACK_RENEGING);
-		xtcp_sack_clear(sk, true);
-	}
 	xtcp_sack_update(sk);
 	if (xs->in_loss)
 		return false;
@@ -398,3 +428,4 @@ bool xtcp_sack_ack(struct sock *sk, u32 acked, u32 sacked)
 	xtcp_sack_retransmit(sk);
 	return true;
 }
+XTCP_EXPORT_FOR_KUNIT(xtcp_sack_ack);

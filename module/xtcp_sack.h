@@ -18,6 +18,7 @@ void xtcp_sack_delivered(struct sock *sk, const struct sk_buff *skb,
 			 u64 now_us);
 void xtcp_sack_update(struct sock *sk);
 void xtcp_sack_clear(struct sock *sk, bool sacked);
+bool xtcp_sack_reneged(struct sock *sk);
 bool xtcp_sack_ack(struct sock *sk, u32 acked, u32 sacked);
 u32 xtcp_sack_prr(u32 ssthresh, u32 prior_cwnd, u32 in_flight,
 		  u32 prr_delivered, u32 prr_out, u32 delivered,

@@ -18,6 +18,7 @@
 #include "xtcp_output.h"
 #include "xtcp_proto.h"
 #include "xtcp_sack.h"
+#include "xtcp_timer.h"
 
 #define ISS	1000
 #define MSS	1000
@@ -242,6 +243,40 @@ static void xtcp_sack_clear_marks(struct kunit *test)
 	sack_sock_done(sock);
 }
 
+/*
+ * The cumulative ACK reached segments the peer had SACKed: it reneged. The
+ * marks go, and the retransmission timer fires soon (tcp_check_sack_reneging(),
+ * at least 10 ms; no RTT sample yet) to resend them.
+ */
+static void xtcp_sack_reneging(struct kunit *test)
+{
+	struct xtcp_sack_block b[] = { { ISS + 3000, ISS + 5000 } };
+	struct socket *sock = sack_sock(test, 10, MSS);
+	struct sock *sk = sock->sk;
+	unsigned long expires;
+	int i;
+
+	xtcp_sack_tag(sk, b, 1, ISS);
+	xtcp_sack_update(sk);
+	KUNIT_EXPECT_FALSE(test, xtcp_sack_reneged(sk));
+	/* As if ISS..ISS+3000 had been acknowledged: the head is SACKed. */
+	for (i = 0; i < 3; i++)
+		XTCP_SKB_CB(seg(sk, i))->sacked = 1;
+	xtcp_sack_update(sk);
+	KUNIT_EXPECT_TRUE(test, xtcp_sack_reneged(sk));
+	KUNIT_EXPECT_TRUE(test, xtcp_sack_ack(sk, 0, 0));
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_FALSE(test, sacked(sk, i));
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sk)->sacked_out, 0U);
+	KUNIT_EXPECT_FALSE(test, xtcp_sack_reneged(sk));
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_rto_pending(sk));
+	expires = inet_csk(sk)->icsk_retransmit_timer.expires;
+	KUNIT_EXPECT_TRUE(test, time_before_eq(expires,
+					       jiffies + msecs_to_jiffies(10)));
+	xtcp_timer_clear_rto(sk);
+	sack_sock_done(sock);
+}
+
 struct xtcp_prr_case {
 	const char *name;
 	u32 ssthresh, prior_cwnd, in_flight, prr_delivered, prr_out;
@@ -324,6 +359,7 @@ static struct kunit_case xtcp_sack_test_cases[] = {
 	KUNIT_CASE(xtcp_sack_islost_threshold),
 	KUNIT_CASE(xtcp_sack_rack_lost_retransmission),
 	KUNIT_CASE(xtcp_sack_clear_marks),
+	KUNIT_CASE(xtcp_sack_reneging),
 	KUNIT_CASE_PARAM(xtcp_sack_prr_test, xtcp_prr_gen_params),
 	KUNIT_CASE(xtcp_sack_prr_conservation),
 	{}

@@ -93,11 +93,21 @@ XTCP_EXPORT_FOR_KUNIT(xtcp_timer_backoff);
  */
 void xtcp_timer_reset_rto(struct sock *sk)
 {
+	xtcp_timer_reset_rto_in(sk, xtcp_sk(sk)->rto);
+}
+
+/**
+ * xtcp_timer_reset_rto_in() - fire the retransmission timer after @when
+ *	instead of the RTO
+ * @sk: socket with something in flight
+ * @when: jiffies from now
+ */
+void xtcp_timer_reset_rto_in(struct sock *sk, unsigned long when)
+{
 	struct inet_connection_sock *icsk = inet_csk(sk);
 
 	icsk->icsk_pending = ICSK_TIME_RETRANS;
-	sk_reset_timer(sk, &icsk->icsk_retransmit_timer,
-		       jiffies + xtcp_sk(sk)->rto);
+	sk_reset_timer(sk, &icsk->icsk_retransmit_timer, jiffies + when);
 }
 
 /**
@@ -170,6 +180,7 @@ void xtcp_timer_clear_rto(struct sock *sk)
 	inet_csk(sk)->icsk_pending = 0;
 	sk_stop_timer(sk, &inet_csk(sk)->icsk_retransmit_timer);
 }
+XTCP_EXPORT_FOR_KUNIT(xtcp_timer_clear_rto);
 
 /**
  * xtcp_timer_rto_pending() - is a retransmission or probe scheduled?
@@ -182,6 +193,7 @@ bool xtcp_timer_rto_pending(const struct sock *sk)
 	return inet_csk(sk)->icsk_pending &&
 	       timer_pending(&inet_csk(sk)->icsk_retransmit_timer);
 }
+XTCP_EXPORT_FOR_KUNIT(xtcp_timer_rto_pending);
 
 /**
  * xtcp_timer_reset_delack() - send the owed ACK after @delay unless data
@@ -325,7 +337,7 @@ static void xtcp_retransmit_expired(struct sock *sk)
 		 */
 		xs->snd_nxt = xs->snd_una;
 		xs->send_head = skb_peek(&sk->sk_write_queue);
-		xtcp_sack_clear(sk, false);
+		xtcp_sack_clear(sk, xtcp_sack_reneged(sk));
 		xs->sacked_out = 0;
 	}
 	icsk->icsk_retransmits++;

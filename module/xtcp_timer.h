@@ -15,6 +15,7 @@ struct sock;
 void xtcp_timer_init(struct sock *sk);
 void xtcp_timer_clear_all(struct sock *sk);
 void xtcp_timer_reset_rto(struct sock *sk);
+void xtcp_timer_reset_rto_in(struct sock *sk, unsigned long when);
 void xtcp_timer_clear_rto(struct sock *sk);
 bool xtcp_timer_rto_pending(const struct sock *sk);
 u32 xtcp_timer_rto_min_us(const struct sock *sk);

@@ -45,9 +45,20 @@ pressures() {
 		$(stack_counter "$B" "$1" TCPMemoryPressures)))
 }
 
+# counters PROTO: what the readers' pause costs: the senders' (namespace A)
+# RTOs and SACK renegings, the receivers' (B) pruned out-of-order queues
+# and segments dropped for memory.
+counters() {
+	echo "A TCPTimeouts $(stack_counter "$A" "$1" TCPTimeouts)" \
+		"TCPSACKReneging $(stack_counter "$A" "$1" TCPSACKReneging)," \
+		"B OfoPruned $(stack_counter "$B" "$1" OfoPruned)" \
+		"TCPRcvQDrop $(stack_counter "$B" "$1" TCPRcvQDrop)"
+}
+
 for p in 0 "$proto"; do
 	if [ "$p" = 0 ]; then name=TCP label=native; else name=XTCP label=xtcp; fi
 	before=$(pressures "$p")
+	counters_before=$(counters "$p")
 	out=$(python3 "$XTCP_SELFTESTS/xtcp_mem.py" "$p" "$A" "$B" "$conns" "$bytes")
 	set -- $(grep '^stalled' <<<"$out") x x x x x
 	held=$2 sent=$3 pages=$4 press=$5
@@ -62,6 +73,7 @@ for p in 0 "$proto"; do
 	grep '^connection ' <<<"$out" | while read -r line; do
 		ktap_info "$label: $line"
 	done
+	ktap_info "$label: counters before -> after: $counters_before -> $(counters "$p")"
 	check "$label: all $conns connections delivered every byte once read" \
 		grep -qx "verified $conns" <<<"$out"
 	# Released memory goes back to the pool (minus the per-CPU reserves).

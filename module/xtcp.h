@@ -111,6 +111,14 @@ struct xtcp_port;
  * @highest_sack: end of the highest SACKed sequence, valid while
  *	@sacked_out
  * @prior_cwnd: @cwnd when SACK recovery began (RFC 6937 RecoverFS)
+ * @prior_ssthresh: the threshold before that recovery, to return to if it
+ *	is undone
+ * @undo_marker: @snd_una when that recovery began, valid while @undo_armed
+ * @undo_retrans: its retransmissions no D-SACK has reported yet, -1 while
+ *	there were none; at 0 every one was spurious (RFC 3708)
+ * @total_retrans: segments retransmitted over the connection's life
+ * @dsack_dups: segments D-SACKs reported over it; more than @total_retrans
+ *	and the D-SACKs cannot all be about our retransmissions
  * @prr_delivered: segments delivered during SACK recovery (RFC 6937)
  * @prr_out: segments sent during SACK recovery (RFC 6937)
  * @rack_sent_us: send time of the most recently sent segment known to have
@@ -121,6 +129,8 @@ struct xtcp_port;
  *	acknowledged (one probe per tail episode)
  * @in_loss: after an RTO, until what was sent before it is acknowledged
  *	(TCP_CA_Loss): no fast recovery, @recover marks the end
+ * @undo_armed: the last SACK recovery may still be undone, during it and
+ *	after (undo_marker in tcp_sock); not after an RTO
  * @send_head: first segment of the write queue not sent yet, or NULL
  * @ofo: segments above @rcv_nxt, by sequence number
  * @syn_retries: SYN retransmissions before connect() fails (TCP_SYNCNT)
@@ -214,13 +224,19 @@ struct xtcp_sock {
 	u32	cwnd_usage_seq;
 	u8	dupacks;
 	u8	in_recovery:1,
-		in_loss:1;
+		in_loss:1,
+		undo_armed:1;
 	u32	recover;
 	u32	sacked_out;
 	u32	lost_out;
 	u32	retrans_out;
 	u32	highest_sack;
 	u32	prior_cwnd;
+	u32	prior_ssthresh;
+	u32	undo_marker;
+	int	undo_retrans;
+	u32	total_retrans;
+	u32	dsack_dups;
 	u32	prr_delivered;
 	u32	prr_out;
 	u64	rack_sent_us;

@@ -135,6 +135,9 @@ static void xtcp_connect_init(struct sock *sk, struct rtable *rt)
 	xs->cwnd_cnt = 0;
 	xs->dupacks = 0;
 	xs->in_recovery = 0;
+	xs->undo_armed = 0;
+	xs->total_retrans = 0;
+	xs->dsack_dups = 0;
 	xs->recover = 0;
 	xs->snd_wl1 = 0;
 	xs->snd_wl2 = 0;

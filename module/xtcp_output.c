@@ -702,6 +702,11 @@ int xtcp_output_retransmit(struct sock *sk, struct sk_buff *skb)
 	if (skb->len > xs->mss_cache)
 		xtcp_output_split(sk, skb, xs->mss_cache);
 	XTCP_SKB_CB(skb)->retransmitted = 1;
+	xs->total_retrans += xtcp_packets(xs, skb->len);
+	/* One more a D-SACK must report before the recovery is undone. */
+	if (xs->undo_armed)
+		xs->undo_retrans = max(xs->undo_retrans, 0) +
+				   xtcp_packets(xs, skb->len);
 	if (XTCP_SKB_CB(skb)->flags & TCPHDR_SYN)
 		trace_xtcp_syn_send(sk, XTCP_SKB_CB(skb)->seq, xs->adv_mss,
 				    xs->rcv_wscale, inet_csk(sk)->icsk_retransmits);

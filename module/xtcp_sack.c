@@ -121,6 +121,28 @@ static u32 xtcp_sack_tag_block(struct sock *sk, u32 start, u32 end, u64 now_us)
 	return newly;
 }
 
+/*
+ * A D-SACK above where the last recovery began reports one of its
+ * retransmissions as a duplicate: the original had arrived (RFC 3708 2,
+ * as tcp_check_dsack() and tcp_dsack_seen() count). Not one larger than
+ * the peer's window, nor once the D-SACKs outnumber what we resent: the
+ * network duplicated those.
+ */
+static void xtcp_sack_dsack_undo_count(struct xtcp_sock *xs,
+				       const struct xtcp_sack_block *b)
+{
+	u32 len = b->end - b->start, segs;
+
+	if (!xtcp_seq_after(b->end, b->start) || len > xs->max_window)
+		return;
+	segs = xtcp_packets(xs, len);
+	xs->dsack_dups += segs;
+	if (xs->dsack_dups > xs->total_retrans || !xs->undo_armed ||
+	    xs->undo_retrans <= 0 || !xtcp_seq_after(b->end, xs->undo_marker))
+		return;
+	xs->undo_retrans = max_t(int, 0, xs->undo_retrans - (int)segs);
+}
+
 /**
  * xtcp_sack_tag() - take in the SACK blocks of an ACK
  * @sk: socket, locked, that negotiated SACK
@@ -147,6 +169,7 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_sack_block *blocks,
 		return 0;
 	if (xtcp_sack_is_dsack(blocks, n, ack)) {
 		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_DSACK_RECV);
+		xtcp_sack_dsack_undo_count(xs, &blocks[0]);
 		i = 1;
 	}
 	for (; i < n; i++)
@@ -305,6 +328,11 @@ static void xtcp_sack_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xs->prior_ssthresh = xtcp_cong_current_ssthresh(xs->cwnd, xs->ssthresh,
+							false);
+	xs->undo_marker = xs->snd_una;
+	xs->undo_retrans = xs->retrans_out ? xtcp_packets(xs, xs->retrans_out) : -1;
+	xs->undo_armed = 1;
 	xtcp_cong_enter_recovery(sk);
 	xs->prior_cwnd = max(xs->cwnd, 1U);
 	xs->prr_delivered = 0;
@@ -364,6 +392,29 @@ bool xtcp_sack_reneged(struct sock *sk)
 }
 XTCP_EXPORT_FOR_KUNIT(xtcp_sack_reneged);
 
+/*
+ * Every retransmission of the last recovery came back as a D-SACK: the
+ * losses were reorderings, so the window goes back to where it was
+ * (tcp_try_undo_dsack(), in recovery or after it; TCPDSACKUndo).
+ */
+static bool xtcp_sack_try_undo(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->undo_armed || xs->undo_retrans)
+		return false;
+	xs->undo_armed = 0;
+	xs->cwnd = max(xs->cwnd, xs->prior_cwnd);
+	xs->ssthresh = max(xs->ssthresh, xs->prior_ssthresh);
+	xs->cwnd_stamp = tcp_jiffies32;
+	if (xs->in_recovery) {
+		xs->in_recovery = 0;
+		xtcp_cong_set_state(sk, TCP_CA_Open);
+	}
+	xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_DSACK_UNDO);
+	return true;
+}
+
 /**
  * xtcp_sack_ack() - loss recovery for a connection that negotiated SACK
  * @sk: socket, locked, after the ACK's SACK blocks were taken in and what
@@ -398,6 +449,8 @@ bool xtcp_sack_ack(struct sock *sk, u32 acked, u32 sacked)
 						msecs_to_jiffies(10)));
 		return true;
 	}
+	if (!xs->in_loss && xtcp_sack_try_undo(sk))
+		return true;
 	if (!xs->in_recovery && !xs->sacked_out && !sacked && !xs->lost_out)
 		return false;
 	xtcp_sack_update(sk);

@@ -391,6 +391,9 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	xs->ssthresh = U32_MAX;
 	xs->dupacks = 0;
 	xs->in_recovery = 0;
+	xs->undo_armed = 0;
+	xs->total_retrans = 0;
+	xs->dsack_dups = 0;
 	xs->send_head = NULL;
 	xtcp_cong_openreq_child(sk);
 	xtcp_cong_init(sk);

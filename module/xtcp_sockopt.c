@@ -458,6 +458,8 @@ static void xtcp_sockopt_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_sacked = xtcp_packets(xs, xs->sacked_out);
 		info->tcpi_lost = xtcp_packets(xs, xs->lost_out);
 	}
+	info->tcpi_total_retrans = xs->total_retrans;
+	info->tcpi_dsack_dups = xs->dsack_dups;
 	info->tcpi_snd_wnd = xs->snd_wnd;
 	unlock_sock_fast(sk, slow);
 }

@@ -329,6 +329,7 @@ static void xtcp_retransmit_expired(struct sock *sk)
 		xs->dupacks = 0;
 		xs->in_recovery = 0;
 		xs->in_loss = 1;
+		xs->undo_armed = 0;	/* no undo of an RTO's reduction */
 		xs->recover = xs->snd_max;
 		xs->tlp_high_seq = 0;
 		/*

@@ -107,6 +107,18 @@ veth_pair() {
 	ip -n "$1" link set xv0 up && ip -n "$2" link set xv1 up
 }
 
+# wire_pair NSA NSB: veth_pair, and 10.99.0.0/16 routed from NSB to a MAC
+# nobody has, for peers that exist only on the wire: NSA plays them from a
+# raw socket (tcp_pkt.Wire), and what NSB sends them reaches NSA's xv0 but
+# no socket.
+wire_pair() {
+	veth_pair "$1" "$2" &&
+	ip -n "$2" neigh add 198.51.100.99 lladdr 02:00:00:00:63:63 dev xv1 nud permanent &&
+	ip -n "$2" route add 10.99.0.0/16 via 198.51.100.99 dev xv1 &&
+	ip netns exec "$2" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.xv1.rp_filter=0
+}
+
 # nic_pair NSA NSB: the test VM's NICs, cabled to each other, in two
 # namespaces: nic-e1000 (192.0.2.1/24) in NSA, nic-virtio (192.0.2.2/24) in
 # NSB. They go back to the first namespace when those are deleted.

@@ -50,10 +50,12 @@ def tcp_options(opts):
         i += opts[i + 1]
 
 
-def segment(src, dst, seq, ack, flags, payload=b""):
-    """IPv4 + TCP from src to dst ((addr, port) each); a SYN offers MSS 1460
-    and nothing else."""
-    opts = struct.pack("!BBH", 2, 4, 1460) if flags & SYN else b""
+def segment(src, dst, seq, ack, flags, payload=b"", opts=None):
+    """IPv4 + TCP from src to dst ((addr, port) each), with the TCP options
+    opts (a multiple of 4 bytes); by default a SYN offers MSS 1460 and
+    nothing else."""
+    if opts is None:
+        opts = struct.pack("!BBH", 2, 4, 1460) if flags & SYN else b""
     tcp = struct.pack("!HHIIBBHHH", src[1], dst[1], seq, ack,
                       (20 + len(opts)) // 4 << 4, flags, 64240, 0, 0)
     return ipv4_tcp(socket.inet_aton(src[0]), socket.inet_aton(dst[0]),
@@ -80,7 +82,7 @@ class Wire:
 
     def expect(self, to, secs):
         """The segments from srv to `to` within secs: a list of
-        (seq, ack, flags)."""
+        (seq, ack, flags, payload length)."""
         got = []
         end = time.monotonic() + secs
         while True:
@@ -100,7 +102,8 @@ class Wire:
                     struct.unpack("!H", tcp[2:4])[0] != to[1]):
                 continue
             seq, ack = struct.unpack("!II", tcp[4:12])
-            got.append((seq, ack, tcp[13]))
+            size = struct.unpack("!H", ip[2:4])[0] - (ip[0] & 15) * 4
+            got.append((seq, ack, tcp[13], size - (tcp[12] >> 4) * 4))
 
     def first(self, to, secs, flags):
         """The first segment to `to` with exactly these flags, or None."""

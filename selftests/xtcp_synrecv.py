@@ -83,7 +83,7 @@ def report(step, segs, isn):
     segs = [s for s in segs if s[2] != SYN | ACK]
     if not segs:
         print("%s none" % step)
-    for seq, ack, f in segs:
+    for seq, ack, f, _ in segs:
         print("%s %s %d %s" % (step, flags_name(f), (seq - isn) & 0xffffffff,
                                (ack - PEER_ISN) & 0xffffffff if f & ACK
                                else "-"))

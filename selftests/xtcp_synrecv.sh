@@ -25,15 +25,7 @@ setup_ns A B
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 
-net() {
-	veth_pair "$A" "$B" &&	# 198.51.100.1 -> 198.51.100.2 (the opener)
-	# The opener's segments to the peer leave for a MAC nobody has.
-	ip -n "$B" neigh add 198.51.100.99 lladdr 02:00:00:00:63:63 dev xv1 nud permanent &&
-	ip -n "$B" route add 10.99.0.0/16 via 198.51.100.99 dev xv1 &&
-	ip netns exec "$B" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.xv1.rp_filter=0
-}
-check "veth pair, the peer routed nowhere" net
+check "veth pair, the peer routed nowhere" wire_pair "$A" "$B"
 
 scenario() {	# PROTO PORT
 	local proto=$1 port=$2 name="proto $1" out=$tmp/peer-$2 op=$tmp/op-$2 ppid

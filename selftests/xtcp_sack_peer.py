@@ -30,9 +30,10 @@ CASE dsack-undo (RFC 2883 and 3708: a recovery that a reordering caused):
   1. three ACKs of I+1 SACK the second segment, the second and third, the
      second to fourth: the sender takes the first for lost and resends it;
   2. the first segment "arrives" after all: an ACK of everything, then the
-     same ACK with a D-SACK of I+1..I+1001, the resent copy received twice.
-     Every retransmission of the recovery was spurious: the sender undoes
-     it, its ssthresh goes back to what it was (infinite in slow start).
+     same ACK with a D-SACK for each segment received twice (I+1..I+1001,
+     and the tail loss probe's if the sender sent one). Every
+     retransmission was spurious: the sender undoes the recovery, its
+     ssthresh goes back to what it was (infinite in slow start).
 
 Both print "resent-head ok|none" for the sender's first retransmission.
 """
@@ -75,82 +76,101 @@ def sender(addr, port, peer, peerport, proto):
     return 0
 
 
-def wait_seq(w, seq, secs):
-    """Whether a data segment starting at seq comes within secs."""
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        for s in w.expect(PEER, min(0.1, end - time.monotonic())):
-            if s[0] == seq & 0xffffffff and s[3]:
-                return True
-    return False
+class Peer:
+    """The wire's side of the connection, offsets counted from the sender's
+    ISN; every data segment seen is remembered, as a receiver would."""
+
+    def __init__(self, srv, port, dev):
+        self.w = Wire(srv, dev)
+        self.dst = (srv, int(port))
+        self.isn = 0
+        self.seen = {}		# offset -> (length, times seen)
+
+    def segs(self, secs):
+        """What the sender sent within secs, in slices of 5 ms: the peer
+        must answer before the sender's tail loss probe (10 ms at least)."""
+        got = self.w.expect(PEER, min(secs, 0.005))
+        for seq, _, _, size in got:
+            if size:
+                off = (seq - self.isn) & 0xffffffff
+                self.seen[off] = (size, self.seen.get(off, (0, 0))[1] + 1)
+        return got
+
+    def wait_seq(self, off, secs):
+        """Whether a data segment at offset off comes within secs."""
+        end = time.monotonic() + secs
+        while time.monotonic() < end:
+            for s in self.segs(end - time.monotonic()):
+                if s[0] == (self.isn + off) & 0xffffffff and s[3]:
+                    return True
+        return False
+
+    def ack(self, off, opts=b""):
+        self.w.send(segment(PEER, self.dst, PEER_ISN + 1,
+                            (self.isn + off) & 0xffffffff, ACK, opts=opts))
+
+    def sack_opts(self, *blocks):
+        """NOP, NOP, SACK with blocks of (start, end) offsets."""
+        opt = struct.pack("!BBBB", 1, 1, 5, 2 + 8 * len(blocks))
+        for start, end in blocks:
+            opt += struct.pack("!II", (self.isn + start) & 0xffffffff,
+                               (self.isn + end) & 0xffffffff)
+        return opt
+
+    def handshake(self):
+        """Answer the sender's SYN, wait for the first flight."""
+        syn = self.w.first(PEER, 10, SYN)
+        if not syn:
+            print("handshake none")
+            return False
+        self.isn = syn[0]
+        # MSS 1000, NOP, NOP, SACK permitted.
+        opts = struct.pack("!BBHBBBB", 2, 4, 1000, 1, 1, 4, 2)
+        self.w.send(segment(PEER, self.dst, PEER_ISN,
+                            (self.isn + 1) & 0xffffffff, SYN | ACK,
+                            opts=opts))
+        # The handshake's ACK and the first flight may come in one batch.
+        acked = False
+        end = time.monotonic() + 5
+        while time.monotonic() < end and self.top() < 1 + BYTES:
+            for s in self.segs(end - time.monotonic()):
+                acked |= bool(s[2] & ACK)
+        print("handshake %s" % ("ok" if acked else "none"))
+        print("flight %d" % (self.top() - 1))
+        return acked
+
+    def top(self):
+        return max([1] + [off + size for off, (size, _) in self.seen.items()])
 
 
-def handshake(w, dst):
-    """Answer the sender's SYN, wait for the first flight; its ISN."""
-    syn = w.first(PEER, 10, SYN)
-    if not syn:
-        print("handshake none")
-        return None
-    isn = syn[0]
-    # MSS 1000, NOP, NOP, SACK permitted.
-    opts = struct.pack("!BBHBBBB", 2, 4, 1000, 1, 1, 4, 2)
-    w.send(segment(PEER, dst, PEER_ISN, (isn + 1) & 0xffffffff, SYN | ACK,
-                   opts=opts))
-    # The handshake's ACK and the first flight may come in one batch.
-    acked = False
-    top = isn + 1
-    end = time.monotonic() + 5
-    while time.monotonic() < end and top - (isn + 1) < BYTES:
-        for s in w.expect(PEER, 0.1):
-            acked |= bool(s[2] & ACK)
-            if s[3]:
-                top = max(top, isn + ((s[0] - isn) & 0xffffffff) + s[3])
-    print("handshake %s" % ("ok" if acked else "none"))
-    print("flight %d" % (top - (isn + 1)))
-    return isn if acked else None
+def reneging(p):
+    p.ack(1, p.sack_opts((5001, 6001)))
+    print("resent-head %s" % ("ok" if p.wait_seq(1, 10) else "none"))
+    p.ack(5001)
+    print("resent-reneged %s" % ("ok" if p.wait_seq(5001, 10) else "none"),
+          flush=True)
 
 
-def sack_opts(isn, *blocks):
-    """NOP, NOP, SACK with blocks given as (start, end) offsets from isn."""
-    opt = struct.pack("!BBBB", 1, 1, 5, 2 + 8 * len(blocks))
-    for start, end in blocks:
-        opt += struct.pack("!II", (isn + start) & 0xffffffff,
-                           (isn + end) & 0xffffffff)
-    return opt
-
-
-def ack(w, dst, isn, acked, opts=b""):
-    w.send(segment(PEER, dst, PEER_ISN + 1, (isn + acked) & 0xffffffff, ACK,
-                   opts=opts))
-
-
-def reneging(w, dst, isn):
-    ack(w, dst, isn, 1, sack_opts(isn, (5001, 6001)))
-    ok = wait_seq(w, isn + 1, 10)
-    print("resent-head %s" % ("ok" if ok else "none"))
-    ack(w, dst, isn, 5001)
-    ok = wait_seq(w, isn + 5001, 10)
-    print("resent-reneged %s" % ("ok" if ok else "none"), flush=True)
-
-
-def dsack_undo(w, dst, isn):
+def dsack_undo(p):
     for top in (2001, 3001, 4001):
-        ack(w, dst, isn, 1, sack_opts(isn, (1001, top)))
-    ok = wait_seq(w, isn + 1, 10)
-    print("resent-head %s" % ("ok" if ok else "none"), flush=True)
-    ack(w, dst, isn, 1 + BYTES)
-    ack(w, dst, isn, 1 + BYTES, sack_opts(isn, (1, 1001)))
+        p.ack(1, p.sack_opts((1001, top)))
+    print("resent-head %s" % ("ok" if p.wait_seq(1, 10) else "none"),
+          flush=True)
+    p.ack(1 + BYTES)
+    # Each segment received twice (the retransmission, and a tail loss
+    # probe if one left) is reported as a duplicate, as a receiver does.
+    for off, (size, times) in sorted(p.seen.items()):
+        if times > 1:
+            p.ack(1 + BYTES, p.sack_opts((off, off + size)))
 
 
 def peer(srv, port, dev, ready, case):
-    w = Wire(srv, dev)
-    dst = (srv, int(port))
+    p = Peer(srv, port, dev)
     open(ready, "w").write("ready")
-    isn = handshake(w, dst)
-    if isn is None:
+    if not p.handshake():
         return 1
-    {"reneging": reneging, "dsack-undo": dsack_undo}[case](w, dst, isn)
-    ack(w, dst, isn, 1 + BYTES)
+    {"reneging": reneging, "dsack-undo": dsack_undo}[case](p)
+    p.ack(1 + BYTES)
     return 0
 
 

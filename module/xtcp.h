@@ -125,6 +125,14 @@ struct xtcp_port;
  *	been delivered (RFC 8985 RACK.xmit_ts)
  * @rack_rtt_us: the RTT that delivery measured (RACK.rtt)
  * @min_rtt_us: smallest RTT sample of the connection, 0 before the first
+ * @reordering: how many segments the path may reorder (tp->reordering):
+ *	net.ipv4.tcp_reordering, raised to the distances seen
+ * @reord_seen: a segment sent once was delivered after one sent later was
+ *	SACKed; from then on RACK alone finds losses, with its window
+ * @reo_wnd_steps: RACK's window in quarters of the minimum RTT, one more
+ *	per RTT with D-SACKs (rack.reo_wnd_steps)
+ * @reo_wnd_persist: recoveries left before @reo_wnd_steps returns to 1
+ * @reo_wnd_stamp_us: when @reo_wnd_steps last grew
  * @tlp_high_seq: @snd_nxt when a tail loss probe left, 0 once that is
  *	acknowledged (one probe per tail episode)
  * @in_loss: after an RTO, until what was sent before it is acknowledged
@@ -243,6 +251,11 @@ struct xtcp_sock {
 	u32	rack_rtt_us;
 	u32	min_rtt_us;
 	u32	tlp_high_seq;
+	u32	reordering;
+	u8	reord_seen:1;
+	u8	reo_wnd_steps;
+	u8	reo_wnd_persist;
+	u64	reo_wnd_stamp_us;
 
 	struct sk_buff		*send_head;
 	unsigned long		tsq_flags;

@@ -26,6 +26,7 @@
 #include "xtcp_pernet.h"
 #include "xtcp_port.h"
 #include "xtcp_route.h"
+#include "xtcp_sack.h"
 #include "xtcp_sock.h"
 #include "xtcp_timer.h"
 #include "xtcp_trace.h"
@@ -138,6 +139,7 @@ static void xtcp_connect_init(struct sock *sk, struct rtable *rt)
 	xs->undo_armed = 0;
 	xs->total_retrans = 0;
 	xs->dsack_dups = 0;
+	xtcp_sack_init(sk);
 	xs->recover = 0;
 	xs->snd_wl1 = 0;
 	xs->snd_wl2 = 0;

@@ -211,17 +211,20 @@ static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
 /*
  * Drop what @ack, received at @now_us, acknowledges from the write queue
  * (one clock read per ACK: see xtcp_output_tsval_at()). Returns the number of
- * bytes newly acknowledged and the send time of the newest segment that was
- * sent only once (0 if none) for the RTT estimator.
+ * bytes newly acknowledged, the send time of the newest segment that was
+ * sent only once (0 if none) for the RTT estimator, and the lowest sequence
+ * of a segment sent once and not SACKed among them (@ack if none), for
+ * reordering.
  */
 static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 now_us,
-			    u64 *sent_us)
+			    u64 *sent_us, u32 *orig_low)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 acked = ack - xs->snd_una;
 	struct sk_buff *skb;
 
 	*sent_us = 0;
+	*orig_low = ack;
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
@@ -230,6 +233,10 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 now_us,
 		*sent_us = cb->retransmitted ? 0 : cb->sent_us;
 		if (!cb->sacked)
 			xtcp_sack_delivered(sk, skb, now_us);
+		/* Sent once, delivered now: a hole the original filled. */
+		if (!cb->sacked && !cb->retransmitted &&
+		    xtcp_seq_before(cb->seq, *orig_low))
+			*orig_low = cb->seq;
 		if (xs->send_head == skb)
 			xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 					NULL : skb->next;
@@ -334,6 +341,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ack = ntohl(th->ack_seq);
 	u32 acked = 0, sacked = 0;
+	u32 prior_fack, orig_low;
 	u64 sent_us;
 
 	if (xtcp_seq_after(ack, xs->snd_max)) {
@@ -349,6 +357,8 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 	inet_csk(sk)->icsk_probes_out = 0;
 	xs->rcv_tstamp = tcp_jiffies32;		/* keepalive idle time */
 
+	/* The highest SACKed sequence before this ACK (tcp_highest_sack_seq()). */
+	prior_fack = xs->sacked_out ? xs->highest_sack : xs->snd_una;
 	if (xs->sack_ok)
 		sacked = xtcp_sack_ack_blocks(sk, th, ack);
 	else if (ack == xs->snd_una && xtcp_flight(xs) && cb->end_seq == cb->seq &&
@@ -358,7 +368,9 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 	if (xtcp_seq_after(ack, xs->snd_una)) {
 		u64 now_us = tcp_clock_us();
 
-		acked = xtcp_clean_acked(sk, ack, now_us, &sent_us);
+		acked = xtcp_clean_acked(sk, ack, now_us, &sent_us, &orig_low);
+		if (xs->sack_ok)
+			xtcp_sack_reordering(sk, orig_low, prior_fack);
 		xtcp_rtt_sample(sk, cb, sent_us, now_us);
 		inet_csk(sk)->icsk_retransmits = 0;
 		inet_csk(sk)->icsk_probes_out = 0;
@@ -866,6 +878,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_options opt;
 	u32 ack = ntohl(th->ack_seq);
 	u64 sent_us, now_us;
+	u32 orig_low;
 
 	if (th->ack && (!xtcp_seq_after(ack, xs->iss) ||
 			xtcp_seq_after(ack, xs->snd_max))) {
@@ -915,7 +928,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	}
 
 	now_us = tcp_clock_us();
-	xtcp_clean_acked(sk, ack, now_us, &sent_us);
+	xtcp_clean_acked(sk, ack, now_us, &sent_us, &orig_low);
 	xtcp_rtt_sample(sk, cb, sent_us, now_us);
 	xtcp_timer_clear_rto(sk);
 	xs->snd_wnd = ntohs(th->window);	/* never scaled in a SYN */
@@ -954,6 +967,7 @@ static void xtcp_rcv_synrecv(struct sock *sk, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ack = ntohl(th->ack_seq);
+	u32 orig_low;
 	u64 sent_us;
 
 	if (!th->ack && !th->rst && !th->syn)
@@ -966,7 +980,7 @@ static void xtcp_rcv_synrecv(struct sock *sk, struct sk_buff *skb)
 		xtcp_output_send_reset_to(sk, ack);
 		goto drop;
 	}
-	xtcp_clean_acked(sk, ack, tcp_clock_us(), &sent_us);
+	xtcp_clean_acked(sk, ack, tcp_clock_us(), &sent_us, &orig_low);
 	xtcp_timer_clear_rto(sk);
 	xtcp_output_sync_mss(sk);
 	xs->cwnd = XTCP_INIT_CWND;

@@ -37,6 +37,7 @@ enum xtcp_stat {
 	XTCP_STAT_DSACK_OFO_SENT,	/* TCPDSACKOfoSent: out of order */
 	XTCP_STAT_SACK_RENEGING,	/* TCPSACKReneging */
 	XTCP_STAT_DSACK_UNDO,		/* TCPDSACKUndo */
+	XTCP_STAT_SACK_REORDER,		/* TCPSACKReorder */
 	XTCP_STAT_LOSS_PROBES,		/* TCPLossProbes: tail loss probes */
 	XTCP_STAT_BACKLOG_DROP,		/* TCPBacklogDrop: socket backlog full */
 	XTCP_STAT_OFO_QUEUE,		/* TCPOFOQueue: queued out of order */

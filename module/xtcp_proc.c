@@ -214,6 +214,7 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 		[XTCP_STAT_DSACK_OFO_SENT]	= "TCPDSACKOfoSent",
 		[XTCP_STAT_SACK_RENEGING]	= "TCPSACKReneging",
 		[XTCP_STAT_DSACK_UNDO]		= "TCPDSACKUndo",
+		[XTCP_STAT_SACK_REORDER]	= "TCPSACKReorder",
 		[XTCP_STAT_LOSS_PROBES]		= "TCPLossProbes",
 		[XTCP_STAT_BACKLOG_DROP]	= "TCPBacklogDrop",
 		[XTCP_STAT_OFO_QUEUE]		= "TCPOFOQueue",

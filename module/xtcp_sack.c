@@ -29,8 +29,8 @@
 #include "xtcp_sack.h"
 #include "xtcp_timer.h"
 
-/* RFC 6675 DupThresh, as Linux's default tcp_reordering. */
-#define XTCP_DUPTHRESH	3
+/* Recoveries without D-SACK before RACK's window shrinks back. */
+#define XTCP_RACK_RECOVERY_THRESH	16
 
 static struct sk_buff *xtcp_sack_next(const struct sock *sk,
 				      const struct sk_buff *skb)
@@ -88,7 +88,8 @@ void xtcp_sack_delivered(struct sock *sk, const struct sk_buff *skb, u64 now_us)
  * Mark what [start, end) covers, splitting the segments its edges cut.
  * Returns the bytes newly SACKed.
  */
-static u32 xtcp_sack_tag_block(struct sock *sk, u32 start, u32 end, u64 now_us)
+static u32 xtcp_sack_tag_block(struct sock *sk, u32 start, u32 end, u64 now_us,
+			       u32 *low)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
@@ -114,11 +115,84 @@ static u32 xtcp_sack_tag_block(struct sock *sk, u32 start, u32 end, u64 now_us)
 		cb->lost = 0;
 		cb->retrans = 0;
 		newly += cb->end_seq - cb->seq;
+		if (!cb->retransmitted && xtcp_seq_before(cb->seq, *low))
+			*low = cb->seq;
 		xtcp_sack_delivered(sk, skb, now_us);
 		if (!xs->sacked_out || xtcp_seq_after(cb->end_seq, xs->highest_sack))
 			xs->highest_sack = cb->end_seq;
 	}
 	return newly;
+}
+
+/**
+ * xtcp_sack_init() - no reordering known on a new connection
+ * @sk: socket about to connect, or a child socket
+ */
+void xtcp_sack_init(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->reordering = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering);
+	xs->reord_seen = 0;
+	xs->reo_wnd_steps = 1;
+	xs->reo_wnd_persist = 0;
+	xs->reo_wnd_stamp_us = 0;
+}
+
+/**
+ * xtcp_sack_reordering() - a segment sent once was delivered below the
+ *	highest SACKed one: the path reorders (tcp_check_sack_reordering())
+ * @sk: socket, locked
+ * @low_seq: lowest such segment of this ACK
+ * @fack: the highest SACKed sequence before this ACK
+ *
+ * The distance raises the reordering degree (up to
+ * net.ipv4.tcp_max_reordering); counted in TCPSACKReorder.
+ */
+void xtcp_sack_reordering(struct sock *sk, u32 low_seq, u32 fack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = max(xs->mss_cache, 1U), metric;
+
+	if (!xtcp_seq_before(low_seq, fack))
+		return;
+	metric = fack - low_seq;
+	if (metric > xs->reordering * mss)
+		xs->reordering = min_t(u32, DIV_ROUND_UP(metric, mss),
+				       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_max_reordering));
+	xs->reord_seen = 1;
+	xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_SACK_REORDER);
+}
+
+/*
+ * RACK's reordering window (tcp_rack_reo_wnd()): none while no reordering
+ * was seen, in recovery or with a duplicate threshold's worth SACKed (as
+ * the classic rule); else a quarter of the minimum RTT per step, within
+ * SRTT.
+ */
+static u32 xtcp_rack_reo_wnd(const struct xtcp_sock *xs)
+{
+	if (!xs->reord_seen &&
+	    (xs->in_recovery ||
+	     xs->sacked_out >= xs->reordering * max(xs->mss_cache, 1U)))
+		return 0;
+	return min(xs->min_rtt_us / 4 * xs->reo_wnd_steps, xs->srtt_us);
+}
+
+/*
+ * D-SACKs after reordering was seen may mean RACK's window is too short:
+ * one step more, at most once an RTT (tcp_rack_update_reo_wnd()).
+ */
+static void xtcp_rack_dsack(struct xtcp_sock *xs)
+{
+	u64 now_us = tcp_clock_us();
+
+	if (!xs->reord_seen ||
+	    now_us - xs->reo_wnd_stamp_us < max(xs->srtt_us, 1U))
+		return;
+	xs->reo_wnd_steps = min(xs->reo_wnd_steps + 1, 0xff);
+	xs->reo_wnd_stamp_us = now_us;
+	xs->reo_wnd_persist = XTCP_RACK_RECOVERY_THRESH;
 }
 
 /*
@@ -160,8 +234,9 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_sack_block *blocks,
 		  int n, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 fack = xs->sacked_out ? xs->highest_sack : xs->snd_una;
 	u64 now_us = tcp_clock_us();
-	u32 newly = 0;
+	u32 newly = 0, low = fack;
 	int i = 0;
 
 	lockdep_assert(lockdep_sock_is_held(sk));
@@ -170,21 +245,17 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_sack_block *blocks,
 	if (xtcp_sack_is_dsack(blocks, n, ack)) {
 		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_DSACK_RECV);
 		xtcp_sack_dsack_undo_count(xs, &blocks[0]);
+		xtcp_rack_dsack(xs);
 		i = 1;
 	}
 	for (; i < n; i++)
 		if (xtcp_sack_block_ok(xs, &blocks[i], ack))
 			newly += xtcp_sack_tag_block(sk, blocks[i].start,
-						     blocks[i].end, now_us);
+						     blocks[i].end, now_us, &low);
+	xtcp_sack_reordering(sk, low, fack);
 	return newly;
 }
 XTCP_EXPORT_FOR_KUNIT(xtcp_sack_tag);
-
-/* RACK's reordering window: a quarter of the minimum RTT, within SRTT. */
-static u32 xtcp_rack_reo_wnd(const struct xtcp_sock *xs)
-{
-	return min(xs->min_rtt_us / 4, xs->srtt_us);
-}
 
 /* RFC 8985 6.2 step 5, without the timer: lost by now? */
 static bool xtcp_rack_lost(const struct xtcp_sock *xs,
@@ -235,7 +306,13 @@ void xtcp_sack_update(struct sock *sk)
 			continue;
 		}
 		if (!xs->in_loss) {
-			if (!cb->lost && sacked - seen > (XTCP_DUPTHRESH - 1) * mss)
+			/*
+			 * RFC 6675's IsLost, DupThresh the reordering
+			 * degree, until reordering shows: then RACK alone
+			 * (as Linux, where RACK's zero window stands for it).
+			 */
+			if (!cb->lost && !xs->reord_seen &&
+			    sacked - seen > (xs->reordering - 1) * mss)
 				cb->lost = 1;
 			if ((!cb->lost || cb->retrans) &&
 			    xtcp_rack_lost(xs, cb, now_us)) {
@@ -404,6 +481,8 @@ static bool xtcp_sack_try_undo(struct sock *sk)
 	if (!xs->undo_armed || xs->undo_retrans)
 		return false;
 	xs->undo_armed = 0;
+	xs->reo_wnd_persist = min(xs->reo_wnd_persist + 1,
+				  XTCP_RACK_RECOVERY_THRESH);
 	xs->cwnd = max(xs->cwnd, xs->prior_cwnd);
 	xs->ssthresh = max(xs->ssthresh, xs->prior_ssthresh);
 	xs->cwnd_stamp = tcp_jiffies32;
@@ -463,6 +542,11 @@ bool xtcp_sack_ack(struct sock *sk, u32 acked, u32 sacked)
 	} else if (!xtcp_seq_before(xs->snd_una, xs->recover)) {
 		xs->cwnd = xs->ssthresh ?: 1;
 		xs->in_recovery = 0;
+		/* A recovery nothing undid: RACK's window may shrink back. */
+		if (xs->reo_wnd_persist)
+			xs->reo_wnd_persist--;
+		if (!xs->reo_wnd_persist)
+			xs->reo_wnd_steps = 1;
 		xs->cwnd_stamp = tcp_jiffies32;
 		xtcp_cong_set_state(sk, TCP_CA_Open);
 		return true;

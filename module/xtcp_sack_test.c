@@ -277,6 +277,36 @@ static void xtcp_sack_reneging(struct kunit *test)
 	sack_sock_done(sock);
 }
 
+/*
+ * A segment sent once and SACKed below the highest SACKed one was
+ * reordered, not lost (tcp_check_sack_reordering()): the degree grows to
+ * the distance, and IsLost gives way to RACK, so segments with three
+ * SACKed above them are no longer taken for lost.
+ */
+static void xtcp_sack_reorder(struct kunit *test)
+{
+	struct xtcp_sack_block high[] = { { ISS + 5000, ISS + 8000 } };
+	struct xtcp_sack_block low[] = { { ISS + 1000, ISS + 2000 },
+					 { ISS + 5000, ISS + 8000 } };
+	struct socket *sock = sack_sock(test, 10, MSS);
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	KUNIT_EXPECT_EQ(test, xs->reordering, 3U);
+	xtcp_sack_tag(sk, high, 1, ISS);
+	xtcp_sack_update(sk);
+	KUNIT_EXPECT_FALSE(test, xs->reord_seen);
+	KUNIT_EXPECT_TRUE(test, lost(sk, 0));
+	xtcp_sack_tag(sk, low, 2, ISS);
+	KUNIT_EXPECT_TRUE(test, xs->reord_seen);
+	KUNIT_EXPECT_EQ(test, xs->reordering, 7U);
+	xtcp_sack_clear(sk, false);
+	xtcp_sack_update(sk);
+	KUNIT_EXPECT_FALSE(test, lost(sk, 0));
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
+	sack_sock_done(sock);
+}
+
 struct xtcp_prr_case {
 	const char *name;
 	u32 ssthresh, prior_cwnd, in_flight, prr_delivered, prr_out;
@@ -360,6 +390,7 @@ static struct kunit_case xtcp_sack_test_cases[] = {
 	KUNIT_CASE(xtcp_sack_rack_lost_retransmission),
 	KUNIT_CASE(xtcp_sack_clear_marks),
 	KUNIT_CASE(xtcp_sack_reneging),
+	KUNIT_CASE(xtcp_sack_reorder),
 	KUNIT_CASE_PARAM(xtcp_sack_prr_test, xtcp_prr_gen_params),
 	KUNIT_CASE(xtcp_sack_prr_conservation),
 	{}

@@ -41,6 +41,7 @@
 #include "xtcp_port.h"
 #include "xtcp_reqsk.h"
 #include "xtcp_route.h"
+#include "xtcp_sack.h"
 #include "xtcp_sock.h"
 #include "xtcp_sockopt.h"
 #include "xtcp_timer.h"
@@ -137,6 +138,7 @@ static int xtcp_init_sock(struct sock *sk)
 	xs->cwnd = XTCP_INIT_CWND;
 	xs->ssthresh = U32_MAX;
 	xtcp_cong_assign(sk);
+	xtcp_sack_init(sk);
 	inet_csk(sk)->icsk_sync_mss = xtcp_sync_mss;
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_write_space = xtcp_write_space;
@@ -394,6 +396,7 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	xs->undo_armed = 0;
 	xs->total_retrans = 0;
 	xs->dsack_dups = 0;
+	xtcp_sack_init(sk);
 	xs->send_head = NULL;
 	xtcp_cong_openreq_child(sk);
 	xtcp_cong_init(sk);

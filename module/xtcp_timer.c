@@ -325,6 +325,15 @@ static void xtcp_retransmit_expired(struct sock *sk)
 	xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_TIMEOUTS);
 
 	if (sk->sk_state != TCP_SYN_SENT) {
+		int reord = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering);
+
+		/*
+		 * A timeout outside recovery with many SACKed: the reordering
+		 * degree was overestimated (tcp_enter_loss()).
+		 */
+		if (!xs->in_recovery && !xs->in_loss &&
+		    xs->sacked_out >= reord * xs->mss_cache)
+			xs->reordering = min_t(u32, xs->reordering, reord);
 		xtcp_cong_enter_loss(sk);
 		xs->dupacks = 0;
 		xs->in_recovery = 0;

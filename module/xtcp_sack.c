@@ -312,7 +312,7 @@ void xtcp_sack_update(struct sock *sk)
 			 * (as Linux, where RACK's zero window stands for it).
 			 */
 			if (!cb->lost && !xs->reord_seen &&
-			    sacked - seen > (xs->reordering - 1) * mss)
+			    sacked - seen > (max(xs->reordering, 1U) - 1) * mss)
 				cb->lost = 1;
 			if ((!cb->lost || cb->retrans) &&
 			    xtcp_rack_lost(xs, cb, now_us)) {

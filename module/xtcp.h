@@ -127,7 +127,7 @@ struct xtcp_port;
  * @min_rtt_us: smallest RTT sample of the connection, 0 before the first
  * @reordering: how many segments the path may reorder (tp->reordering):
  *	net.ipv4.tcp_reordering, raised to the distances seen
- * @reord_seen: a segment sent once was delivered after one sent later was
+ * @reord_seen: times a segment sent once was delivered after one sent later was
  *	SACKed; from then on RACK alone finds losses, with its window
  * @reo_wnd_steps: RACK's window in quarters of the minimum RTT, one more
  *	per RTT with D-SACKs (rack.reo_wnd_steps)
@@ -252,7 +252,7 @@ struct xtcp_sock {
 	u32	min_rtt_us;
 	u32	tlp_high_seq;
 	u32	reordering;
-	u8	reord_seen:1;
+	u32	reord_seen;
 	u8	reo_wnd_steps;
 	u8	reo_wnd_persist;
 	u64	reo_wnd_stamp_us;

@@ -213,7 +213,7 @@ static void xtcp_rtt_sample(struct sock *sk, const struct xtcp_skb_cb *in,
  * (one clock read per ACK: see xtcp_output_tsval_at()). Returns the number of
  * bytes newly acknowledged, the send time of the newest segment that was
  * sent only once (0 if none) for the RTT estimator, and the lowest sequence
- * of a segment sent once and not SACKed among them (@ack if none), for
+ * of a segment sent once and not SACKed among them (snd_max if none), for
  * reordering.
  */
 static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 now_us,
@@ -224,7 +224,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u64 now_us,
 	struct sk_buff *skb;
 
 	*sent_us = 0;
-	*orig_low = ack;
+	*orig_low = xs->snd_max;
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
@@ -982,6 +982,17 @@ static void xtcp_rcv_synrecv(struct sock *sk, struct sk_buff *skb)
 	}
 	xtcp_clean_acked(sk, ack, tcp_clock_us(), &sent_us, &orig_low);
 	xtcp_timer_clear_rto(sk);
+	/*
+	 * As tcp_ack() for an ACK that advances: the retransmission count
+	 * starts over, the window is the one this segment offers.
+	 */
+	inet_csk(sk)->icsk_retransmits = 0;
+	xs->retransmits = 0;
+	xs->in_loss = 0;
+	xs->snd_wnd = (u32)ntohs(th->window) << xs->snd_wscale;
+	xs->max_window = max(xs->max_window, xs->snd_wnd);
+	xs->snd_wl1 = XTCP_SKB_CB(skb)->seq;
+	xs->snd_wl2 = ack;
 	xtcp_output_sync_mss(sk);
 	xs->cwnd = XTCP_INIT_CWND;
 	xtcp_cong_init(sk);

@@ -684,6 +684,20 @@ int xtcp_output_send_syn(struct sock *sk)
 	return 0;
 }
 
+/*
+ * A segment sent again (tcp_retransmit_skb()): the connection's count, and
+ * one more a D-SACK must report before the last recovery is undone. A
+ * bare SYN or FIN counts as one.
+ */
+static void xtcp_count_retrans(struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	u32 segs = max(xtcp_packets(xs, skb->len), 1U);
+
+	xs->total_retrans += segs;
+	if (xs->undo_armed)
+		xs->undo_retrans = max(xs->undo_retrans, 0) + segs;
+}
+
 /**
  * xtcp_output_retransmit() - send a segment of the write queue again
  * @sk: socket, locked (socket lock or bh lock with the owner absent)
@@ -702,11 +716,7 @@ int xtcp_output_retransmit(struct sock *sk, struct sk_buff *skb)
 	if (skb->len > xs->mss_cache)
 		xtcp_output_split(sk, skb, xs->mss_cache);
 	XTCP_SKB_CB(skb)->retransmitted = 1;
-	xs->total_retrans += xtcp_packets(xs, skb->len);
-	/* One more a D-SACK must report before the recovery is undone. */
-	if (xs->undo_armed)
-		xs->undo_retrans = max(xs->undo_retrans, 0) +
-				   xtcp_packets(xs, skb->len);
+	xtcp_count_retrans(xs, skb);
 	if (XTCP_SKB_CB(skb)->flags & TCPHDR_SYN)
 		trace_xtcp_syn_send(sk, XTCP_SKB_CB(skb)->seq, xs->adv_mss,
 				    xs->rcv_wscale, inet_csk(sk)->icsk_retransmits);
@@ -783,8 +793,10 @@ static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	cb->flags |= TCPHDR_ACK;
-	if (xtcp_seq_before(cb->seq, xs->snd_max))
+	if (xtcp_seq_before(cb->seq, xs->snd_max)) {
 		cb->retransmitted = 1;
+		xtcp_count_retrans(xs, skb);	/* resent after an RTO */
+	}
 	xtcp_cong_data_sent(sk);
 	if (xtcp_transmit_skb(sk, skb, true) == -ENOBUFS)
 		return -ENOBUFS;

@@ -160,7 +160,7 @@ void xtcp_sack_reordering(struct sock *sk, u32 low_seq, u32 fack)
 	if (metric > xs->reordering * mss)
 		xs->reordering = min_t(u32, DIV_ROUND_UP(metric, mss),
 				       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_max_reordering));
-	xs->reord_seen = 1;
+	xs->reord_seen++;
 	xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_SACK_REORDER);
 }
 
@@ -202,19 +202,21 @@ static void xtcp_rack_dsack(struct xtcp_sock *xs)
  * the peer's window, nor once the D-SACKs outnumber what we resent: the
  * network duplicated those.
  */
-static void xtcp_sack_dsack_undo_count(struct xtcp_sock *xs,
+static bool xtcp_sack_dsack_undo_count(struct xtcp_sock *xs,
 				       const struct xtcp_sack_block *b)
 {
 	u32 len = b->end - b->start, segs;
 
 	if (!xtcp_seq_after(b->end, b->start) || len > xs->max_window)
-		return;
+		return false;
 	segs = xtcp_packets(xs, len);
 	xs->dsack_dups += segs;
-	if (xs->dsack_dups > xs->total_retrans || !xs->undo_armed ||
-	    xs->undo_retrans <= 0 || !xtcp_seq_after(b->end, xs->undo_marker))
-		return;
-	xs->undo_retrans = max_t(int, 0, xs->undo_retrans - (int)segs);
+	if (xs->dsack_dups > xs->total_retrans)
+		return false;
+	if (xs->undo_armed && xs->undo_retrans > 0 &&
+	    xtcp_seq_after(b->end, xs->undo_marker))
+		xs->undo_retrans = max_t(int, 0, xs->undo_retrans - (int)segs);
+	return true;
 }
 
 /**
@@ -244,8 +246,10 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_sack_block *blocks,
 		return 0;
 	if (xtcp_sack_is_dsack(blocks, n, ack)) {
 		xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_DSACK_RECV);
-		xtcp_sack_dsack_undo_count(xs, &blocks[0]);
-		xtcp_rack_dsack(xs);
+		/* Not for a tail loss probe's duplicate: RACK did not send it. */
+		if (xtcp_sack_dsack_undo_count(xs, &blocks[0]) &&
+		    !(xs->tlp_high_seq && xs->tlp_high_seq == blocks[0].end))
+			xtcp_rack_dsack(xs);
 		i = 1;
 	}
 	for (; i < n; i++)
@@ -289,8 +293,10 @@ void xtcp_sack_update(struct sock *sk)
 
 		if (!xtcp_seq_before(cb->seq, xs->snd_nxt))
 			break;
-		if (cb->sacked)
+		if (cb->sacked) {
 			sacked += cb->end_seq - cb->seq;
+			xs->highest_sack = cb->end_seq;
+		}
 	}
 	xs->sacked_out = sacked;
 	xs->lost_out = 0;
@@ -307,11 +313,13 @@ void xtcp_sack_update(struct sock *sk)
 		}
 		if (!xs->in_loss) {
 			/*
-			 * RFC 6675's IsLost, DupThresh the reordering
-			 * degree, until reordering shows: then RACK alone
-			 * (as Linux, where RACK's zero window stands for it).
+			 * RFC 6675's IsLost, DupThresh the reordering degree
+			 * learnt so far. Linux leaves it to RACK, whose
+			 * reordering timer xtcp lacks: without this a loss
+			 * inside RACK's window at the end of a flight would
+			 * wait for the RTO.
 			 */
-			if (!cb->lost && !xs->reord_seen &&
+			if (!cb->lost &&
 			    sacked - seen > (max(xs->reordering, 1U) - 1) * mss)
 				cb->lost = 1;
 			if ((!cb->lost || cb->retrans) &&
@@ -447,22 +455,31 @@ static void xtcp_sack_retransmit(struct sock *sk)
 	}
 }
 
-/**
- * xtcp_sack_reneged() - did the peer drop what it SACKed?
- * @sk: socket, locked
- *
+/*
  * The oldest unacknowledged segment is marked SACKed: the peer acknowledged
  * up to data it had reported held out of order, and then did not take it
  * in, so it freed it (a receiver short of memory prunes its out-of-order
- * queue, tcp_prune_ofo_queue()). Counted in TCPSACKReneging.
+ * queue, tcp_prune_ofo_queue()).
+ */
+static bool xtcp_sack_head_sacked(const struct sock *sk)
+{
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	return head && XTCP_SKB_CB(head)->sacked;
+}
+
+/**
+ * xtcp_sack_reneged() - at an RTO: did the peer drop what it SACKed?
+ * @sk: socket, locked
+ *
+ * As tcp_timeout_mark_lost(): the oldest segment still marked SACKed means
+ * the peer reneged; counted in TCPSACKReneging.
  *
  * Return: true if so; the SACK marks must not be trusted any longer.
  */
 bool xtcp_sack_reneged(struct sock *sk)
 {
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
-
-	if (!head || !XTCP_SKB_CB(head)->sacked)
+	if (!xtcp_sack_head_sacked(sk))
 		return false;
 	xtcp_net_stat_inc(sock_net(sk), XTCP_STAT_SACK_RENEGING);
 	return true;
@@ -516,20 +533,24 @@ bool xtcp_sack_ack(struct sock *sk, u32 acked, u32 sacked)
 	u32 delivered, gone;
 
 	/*
-	 * After reneging what it SACKed must be resent, and only an RTO goes
-	 * back for it: soon, as tcp_check_sack_reneging(), half an RTT for
-	 * the ACKs of what is on the way to arrive first. Checked before
-	 * anything else: after an RTO the marks stay while sacked_out does
-	 * not count them yet.
+	 * The ACK reached a SACKed segment: the peer reneged. What it SACKed
+	 * must be resent, and only an RTO goes back for it (and forgets the
+	 * marks, xtcp_sack_reneged()): soon, as tcp_check_sack_reneging(), half
+	 * an RTT for the ACKs of what is on the way to arrive first; no tail
+	 * loss probe takes its place while segments are SACKed. Checked before
+	 * anything else: after an RTO the marks stay while sacked_out does not
+	 * count them yet.
 	 */
-	if (xtcp_sack_reneged(sk)) {
-		xtcp_sack_clear(sk, true);
+	if (acked && xtcp_sack_head_sacked(sk)) {
+		xtcp_sack_update(sk);
 		xtcp_timer_reset_rto_in(sk, max(usecs_to_jiffies(xs->srtt_us / 2),
 						msecs_to_jiffies(10)));
+		return false;
+	}
+	if (!xs->in_loss && xtcp_sack_try_undo(sk)) {
+		xtcp_sack_update(sk);
 		return true;
 	}
-	if (!xs->in_loss && xtcp_sack_try_undo(sk))
-		return true;
 	if (!xs->in_recovery && !xs->sacked_out && !sacked && !xs->lost_out)
 		return false;
 	xtcp_sack_update(sk);

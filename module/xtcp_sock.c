@@ -394,7 +394,7 @@ struct sock *xtcp_sock_clone(struct sock *lsk, struct request_sock *req,
 	xs->dupacks = 0;
 	xs->in_recovery = 0;
 	xs->undo_armed = 0;
-	xs->total_retrans = 0;
+	xs->total_retrans = req->num_retrans;	/* SYN-ACKs resent */
 	xs->dsack_dups = 0;
 	xtcp_sack_init(sk);
 	xs->send_head = NULL;

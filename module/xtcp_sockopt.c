@@ -407,8 +407,8 @@ static void xtcp_sockopt_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_pacing_rate = rate != ~0UL ? rate : ~0ULL;
 	rate = READ_ONCE(sk->sk_max_pacing_rate);
 	info->tcpi_max_pacing_rate = rate != ~0UL ? rate : ~0ULL;
-	/* Fast retransmit after three duplicate ACKs: tcp_reordering's default. */
-	info->tcpi_reordering = TCP_FASTRETRANS_THRESH;
+	info->tcpi_reordering = xs->reordering;
+	info->tcpi_reord_seen = xs->reord_seen;
 	info->tcpi_snd_cwnd = xs->cwnd;
 	if (info->tcpi_state == TCP_LISTEN)
 		return;

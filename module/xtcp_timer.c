@@ -119,7 +119,8 @@ void xtcp_timer_reset_rto_in(struct sock *sk, unsigned long when)
  *
  * The probe timeout is two smoothed RTTs, plus TCP_RTO_MIN for the peer's
  * delayed ACK when a single segment is in flight, and never after the RTO
- * would fire. Only with SACK, outside recovery, with data in flight and
+ * would fire. Only with SACK, with data in flight, nothing SACKed, lost or
+ * resent (TCP_CA_Open: not in Disorder, recovery or loss) and
  * net.ipv4.tcp_early_retrans 3 or 4 (its default), as Linux.
  *
  * Return: true if the probe was armed; false if the caller must arm the
@@ -136,6 +137,7 @@ bool xtcp_timer_schedule_tlp(struct sock *sk, bool advancing_rto)
 
 	if ((early != 3 && early != 4) || !xs->sack_ok || !head ||
 	    !xtcp_flight(xs) || xs->in_recovery || xs->in_loss ||
+	    xs->sacked_out || xs->lost_out || xs->retrans_out ||
 	    ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
 		return false;
 	if (xs->srtt_us) {

@@ -357,8 +357,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb, const struct tcphdr *
 	inet_csk(sk)->icsk_probes_out = 0;
 	xs->rcv_tstamp = tcp_jiffies32;		/* keepalive idle time */
 
-	/* The highest SACKed sequence before this ACK (tcp_highest_sack_seq()). */
-	prior_fack = xs->sacked_out ? xs->highest_sack : xs->snd_una;
+	prior_fack = xtcp_sack_fack(sk);	/* before this ACK's blocks */
 	if (xs->sack_ok)
 		sacked = xtcp_sack_ack_blocks(sk, th, ack);
 	else if (ack == xs->snd_una && xtcp_flight(xs) && cb->end_seq == cb->seq &&

@@ -140,6 +140,19 @@ void xtcp_sack_init(struct sock *sk)
 }
 
 /**
+ * xtcp_sack_fack() - the highest SACKed sequence, as tcp_highest_sack_seq()
+ * @sk: socket, locked
+ *
+ * Return: the end of the highest SACKed segment, snd_una if none is.
+ */
+u32 xtcp_sack_fack(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return xs->sacked_out ? xs->highest_sack : xs->snd_una;
+}
+
+/**
  * xtcp_sack_reordering() - a segment sent once was delivered below the
  *	highest SACKed one: the path reorders (tcp_check_sack_reordering())
  * @sk: socket, locked
@@ -236,7 +249,7 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_sack_block *blocks,
 		  int n, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 fack = xs->sacked_out ? xs->highest_sack : xs->snd_una;
+	u32 fack = xtcp_sack_fack(sk);
 	u64 now_us = tcp_clock_us();
 	u32 newly = 0, low = fack;
 	int i = 0;

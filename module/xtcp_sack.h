@@ -20,6 +20,7 @@ void xtcp_sack_update(struct sock *sk);
 void xtcp_sack_clear(struct sock *sk, bool sacked);
 bool xtcp_sack_reneged(struct sock *sk);
 void xtcp_sack_init(struct sock *sk);
+u32 xtcp_sack_fack(const struct sock *sk);
 void xtcp_sack_reordering(struct sock *sk, u32 low_seq, u32 fack);
 bool xtcp_sack_ack(struct sock *sk, u32 acked, u32 sacked);
 u32 xtcp_sack_prr(u32 ssthresh, u32 prior_cwnd, u32 in_flight,
